@@ -1,0 +1,4 @@
+export { PipelineError, errorCode, errorDomains, isPermanent, isRetryable } from './errors.js'
+export type { ErrorDomain, PipelineErrorOptions } from './errors.js'
+export { systemClock } from './clock.js'
+export type { Clock } from './clock.js'

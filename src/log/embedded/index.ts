@@ -1,0 +1,9 @@
+export { openEmbeddedLog, EmbeddedLog } from './embedded-log.js'
+export type { EmbeddedLogSettings, EmbeddedLogStats } from './embedded-log.js'
+export {
+  createDefaultEmbeddedLogConfig,
+  embeddedLogConfigSchema,
+  fsyncPolicies,
+  parseEmbeddedLogConfig,
+} from './config.js'
+export type { EmbeddedLogConfig, FsyncPolicy } from './config.js'
