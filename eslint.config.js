@@ -37,7 +37,27 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../*', '!../core/*'], message: 'core/ imports nothing else from src/.' }] },
+        {
+          patterns: [
+            {
+              group: [
+                'ingest',
+                'log',
+                'engine',
+                'detect',
+                'logs',
+                'traces',
+                'alert',
+                'store',
+                'pipeline',
+                'api',
+                'ui',
+                'cli',
+              ].map((m) => `**/${m}/**`),
+              message: 'core/ imports nothing else from src/.',
+            },
+          ],
+        },
       ],
     },
   },
