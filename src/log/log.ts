@@ -48,6 +48,10 @@ export interface TopicConfig {
   readonly retentionBytes: number
   /** On compacted topics, how long a tombstone (null value) survives compaction. */
   readonly deleteRetentionMs: number
+  /** A partition rolls to a new segment past this size; retention and compaction work per segment. */
+  readonly segmentBytes: number
+  /** A partition rolls to a new segment after this age, so time retention reaches quiet partitions. */
+  readonly segmentMs: number
 }
 
 export interface PartitionOffsets {

@@ -1,5 +1,5 @@
-export { openEmbeddedLog, EmbeddedLog } from './embedded-log.js'
-export type { EmbeddedLogSettings, EmbeddedLogStats } from './embedded-log.js'
+export { openEmbeddedLog } from './embedded-log.js'
+export type { EmbeddedLog, EmbeddedLogEvent, EmbeddedLogSettings, EmbeddedLogStats } from './embedded-log.js'
 export {
   createDefaultEmbeddedLogConfig,
   embeddedLogConfigSchema,
