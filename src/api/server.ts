@@ -1,0 +1,127 @@
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from 'pino'
+import type { ApiConfig } from './config.js'
+import { ApiListenError } from './errors.js'
+import { sendJson } from './respond.js'
+import type { HttpMethod, Route } from './route.js'
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000
+
+export interface ApiServerSettings {
+  readonly logger: Logger
+  readonly routes: readonly Route[]
+  /** How long `shutdown` lets in-flight requests finish before it cuts their connections. */
+  readonly shutdownGraceMs?: number
+}
+
+export interface ListenAddress {
+  readonly host: string
+  readonly port: number
+}
+
+/**
+ * The HTTP listener of the API (`node:http`, exact-path routing). It has no logic of its own: every
+ * endpoint is a `Route` handed in through settings.
+ *
+ * Lifecycle: `start()` binds and resolves once listening, or rejects with `ApiListenError`.
+ * `shutdown()` stops accepting connections, lets in-flight requests finish for at most
+ * `shutdownGraceMs`, then closes what is left. It is idempotent and safe when `start` never ran or
+ * failed.
+ *
+ * Unknown paths get 404 and known paths with another method 405, both with a JSON `{ error }` body.
+ */
+export class ApiServer {
+  readonly #config: ApiConfig
+  readonly #logger: Logger
+  readonly #graceMs: number
+  readonly #routes = new Map<string, Map<HttpMethod, Route>>()
+  #server: Server | undefined
+  #address: ListenAddress | undefined
+  #closing: Promise<void> | undefined
+
+  constructor(config: ApiConfig, settings: ApiServerSettings) {
+    this.#config = config
+    this.#logger = settings.logger
+    this.#graceMs = settings.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS
+    for (const route of settings.routes) {
+      const byMethod = this.#routes.get(route.path) ?? new Map<HttpMethod, Route>()
+      if (byMethod.has(route.method)) throw new Error(`Duplicate route ${route.method} ${route.path}`)
+      byMethod.set(route.method, route)
+      this.#routes.set(route.path, byMethod)
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.#server !== undefined || this.#closing !== undefined) {
+      throw new Error('ApiServer.start() may be called only once.')
+    }
+    const { host, port } = this.#config
+    const server = createServer((req, res) => this.#onRequest(req, res))
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: unknown): void => reject(new ApiListenError(host, port, err))
+      server.once('error', onError)
+      server.listen({ host, port }, () => {
+        server.off('error', onError)
+        resolve()
+      })
+    })
+    server.on('error', (err) => this.#logger.error({ err }, 'The API listener reported an error.'))
+    this.#server = server
+    const bound = server.address() as AddressInfo
+    this.#address = { host, port: bound.port }
+    this.#logger.info({ host, port: bound.port }, 'The API listener is accepting connections.')
+  }
+
+  /** Where the server listens (the real port when configured with port 0). Only after `start`. */
+  address(): ListenAddress {
+    if (this.#address === undefined) throw new Error('ApiServer is not listening.')
+    return this.#address
+  }
+
+  shutdown(): Promise<void> {
+    this.#closing ??= this.#close()
+    return this.#closing
+  }
+
+  async #close(): Promise<void> {
+    const server = this.#server
+    if (server === undefined) return
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => server.closeAllConnections(), this.#graceMs)
+      timer.unref()
+      server.close(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+      server.closeIdleConnections()
+    })
+    this.#logger.info('The API listener is closed.')
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const method = (req.method ?? 'GET').toUpperCase()
+    const rawUrl = req.url ?? '/'
+    const queryAt = rawUrl.indexOf('?')
+    const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt)
+    const byMethod = this.#routes.get(path)
+    if (byMethod === undefined) {
+      sendJson(res, 404, { error: `Not found: ${method} ${path}` })
+      return
+    }
+    const route = byMethod.get(method as HttpMethod) ?? (method === 'HEAD' ? byMethod.get('GET') : undefined)
+    if (route === undefined) {
+      res.setHeader('allow', [...byMethod.keys()].join(', '))
+      sendJson(res, 405, { error: `Method ${method} is not allowed on ${path}.` })
+      return
+    }
+    Promise.resolve()
+      .then(() => route.handle(req, res))
+      .catch((err: unknown) => {
+        this.#logger.error({ err, method, path }, 'An API handler failed.')
+        if (!res.headersSent) sendJson(res, 500, { error: 'Internal error; see the server log.' })
+        else res.destroy()
+      })
+  }
+}

@@ -1,0 +1,14 @@
+import { cac } from 'cac'
+import type { CAC } from 'cac'
+import { configureHelp } from './help.js'
+import { registerStartCommand } from './start/start-command.js'
+
+/** `vigil …`: the top-level parser. `log` is only listed here; `run-cli.ts` routes it to its own. */
+export function createRootCli(version: string): CAC {
+  const cli = cac('vigil')
+  registerStartCommand(cli, version)
+  cli.command('log <command>', 'Work with the durable log: `vigil log inspect` (see `vigil log --help`)')
+  cli.usage('<command> [options]')
+  configureHelp(cli, version)
+  return cli
+}
