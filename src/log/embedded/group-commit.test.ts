@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { test } from 'node:test'
+import { GroupCommit } from './group-commit.js'
+import type { FsyncTarget } from './group-commit.js'
+
+function tmpTarget(): { target: FsyncTarget; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-gc-'))
+  const fd = fs.openSync(path.join(dir, 'f'), 'w')
+  return {
+    target: { syncFd: () => fd },
+    cleanup: () => {
+      fs.closeSync(fd)
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+test('always: concurrent waiters share one fsync cycle, and none resolves before it', async () => {
+  const { target, cleanup } = tmpTarget()
+  const cycles: number[] = []
+  const gc = new GroupCommit('always', 1000, (files) => cycles.push(files))
+  let resolved = 0
+  const waits = Array.from({ length: 10 }, () => gc.waitDurable(target).then(() => resolved++))
+  assert.equal(resolved, 0)
+  await Promise.all(waits)
+  assert.equal(resolved, 10)
+  assert.deepEqual(cycles, [1], 'one cycle, one file')
+  cleanup()
+})
+
+test('interval: waiters resolve only after the interval cycle ran', async () => {
+  const { target, cleanup } = tmpTarget()
+  let cycles = 0
+  const gc = new GroupCommit('interval', 20, () => cycles++)
+  const wait = gc.waitDurable(target)
+  await new Promise((r) => setImmediate(r))
+  assert.equal(cycles, 0, 'no fsync before the interval elapsed')
+  await wait
+  assert.equal(cycles, 1)
+  cleanup()
+})
+
+test('none: waiters resolve at once, flush still syncs', async () => {
+  const { target, cleanup } = tmpTarget()
+  let cycles = 0
+  const gc = new GroupCommit('none', 20, () => cycles++)
+  await gc.waitDurable(target)
+  assert.equal(cycles, 0)
+  await gc.flush()
+  assert.equal(cycles, 1)
+  cleanup()
+})
+
+test('a failed fsync rejects the waiters with a retryable storage error', async () => {
+  const gc = new GroupCommit('always', 5, () => undefined)
+  const target: FsyncTarget = {
+    syncFd: () => {
+      throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })
+    },
+  }
+  await assert.rejects(gc.waitDurable(target), (err: Error & { code?: string; retryable?: boolean }) => {
+    return err.code === 'KAFKA_STORAGE_ERROR' && err.retryable === true
+  })
+})
