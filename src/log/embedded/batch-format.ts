@@ -67,8 +67,23 @@ export function encodeBatch(
   offsetDeltas?: readonly number[],
   lastOffsetDelta?: number,
 ): Buffer {
+  const buf = Buffer.allocUnsafe(encodedBatchSize(records))
+  encodeBatchInto(buf, header, records, offsetDeltas, lastOffsetDelta)
+  return buf
+}
+
+/**
+ * `encodeBatch` into `buf` (at least `encodedBatchSize(records)` long, e.g. a reused scratch
+ * buffer on the append path); returns the batch length.
+ */
+export function encodeBatchInto(
+  buf: Buffer,
+  header: BatchHeaderFields,
+  records: readonly LogRecord[],
+  offsetDeltas?: readonly number[],
+  lastOffsetDelta?: number,
+): number {
   const size = encodedBatchSize(records)
-  const buf = Buffer.allocUnsafe(size)
   let firstTs = records.length > 0 ? records[0]!.timestampMs : 0
   let maxTs = -Infinity
   let pos = BATCH_HEADER_BYTES
@@ -96,7 +111,7 @@ export function encodeBatch(
   buf.writeInt32LE(header.baseSequence, 50)
   buf.writeUInt32LE(records.length, 54)
   buf.writeUInt32LE(batchCrc(buf, 0, size), 16)
-  return buf
+  return size
 }
 
 /** A control batch (commit or abort marker) for one producer. */

@@ -17,7 +17,6 @@ import * as path from 'node:path'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Clock } from '../../core/clock.js'
 import { systemClock } from '../../core/clock.js'
-import { encodedBatchSize } from './batch-format.js'
 import { compactPartition } from './compaction.js'
 import { parseEmbeddedLogConfig } from './config.js'
 import type { EmbeddedLogConfig } from './config.js'
@@ -25,6 +24,7 @@ import { DirLock } from './dir-lock.js'
 import { GroupCommit } from './group-commit.js'
 import { CONSUMER_OFFSETS_TOPIC, OffsetStore } from './offset-store.js'
 import { Partition } from './partition.js'
+import { ScratchBuffer } from './scratch-buffer.js'
 import { checkOffsets, checkRecords, checkReadOptions } from './request-checks.js'
 import {
   readTopicConfigs,
@@ -137,6 +137,7 @@ class EmbeddedLogImpl implements EmbeddedLog {
   readonly #groupCommit: GroupCommit
   readonly #topics = new Map<string, { config: EmbeddedTopicConfig; partitions: Partition[] }>()
   readonly #coordinator = new TxnCoordinator()
+  readonly #scratch = new ScratchBuffer()
   readonly #offsets = new OffsetStore()
   #lock: DirLock | undefined
   #closed = false
@@ -213,6 +214,7 @@ class EmbeddedLogImpl implements EmbeddedLog {
           topicConfig: config,
           logConfig: this.config,
           groupCommit: this.#groupCommit,
+          scratch: this.#scratch,
           readOnly: this.#readOnly,
           onEvent: (level, msg, fields) => this.#emit({ level, msg, ...fields }),
         },
@@ -298,15 +300,33 @@ class EmbeddedLogImpl implements EmbeddedLog {
 
   // ---- produce / consume ----
 
-  async append(
+  /** Not `async`: the hot path. Synchronous checks and write, then one promise for durability. */
+  append(
     topic: string,
     partition: number,
     records: readonly LogRecord[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
+    let part: Partition
+    let result: AppendResult
+    try {
+      part = this.#partition(topic, partition, false)
+      result = this.#appendNow(part, topic, partition, records, options)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    return this.#groupCommit.waitDurable(part.durabilityTarget()).then(() => result)
+  }
+
+  #appendNow(
+    part: Partition,
+    topic: string,
+    partition: number,
+    records: readonly LogRecord[],
+    options: AppendOptions,
+  ): AppendResult {
     this.#checkWritable()
     checkRecords(records)
-    const part = this.#partition(topic, partition, false)
     const producer = options.producer
     const transactional = options.transactional === true
     if (producer !== undefined && (!Number.isInteger(producer.sequence) || producer.sequence < 0)) {
@@ -323,13 +343,13 @@ class EmbeddedLogImpl implements EmbeddedLog {
     if (!transactional && producer?.transactionalId !== undefined) this.#coordinator.checkEpoch(producer)
     const result = part.append(records, producer, transactional, this.#clock.nowMs())
     if (txn !== undefined) txn.partitions.set(partitionKey(topic, partition), part)
-    if (result.duplicate) this.stats.duplicateAppends++
-    else {
+    if (result.duplicate) {
+      this.stats.duplicateAppends++
+    } else {
       this.stats.appendedBatches++
       this.stats.appendedRecords += records.length
-      this.stats.appendedBytes += encodedBatchSize(records)
+      this.stats.appendedBytes += part.lastBatchBytes
     }
-    await this.#groupCommit.waitDurable(part.durabilityTarget())
     return result
   }
 

@@ -122,10 +122,11 @@ function newCycle(): Cycle {
   return { promise, resolve, reject }
 }
 
+/** fdatasync: flushes the data and the metadata needed to read it back (size), skips mtime. */
 function fsyncFd(fd: number): Promise<void> {
   // EBADF: the file was closed (retention, compaction) after the cycle picked it; it was synced then.
   return new Promise((resolve, reject) =>
-    fs.fsync(fd, (err) => (err && err.code !== 'EBADF' ? reject(err) : resolve())),
+    fs.fdatasync(fd, (err) => (err && err.code !== 'EBADF' ? reject(err) : resolve())),
   )
 }
 

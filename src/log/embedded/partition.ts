@@ -5,8 +5,9 @@ import {
   CONTROL_ABORT,
   CONTROL_COMMIT,
   decodeRecords,
-  encodeBatch,
+  encodeBatchInto,
   encodeControlBatch,
+  encodedBatchSize,
   readAttributes,
   readBaseOffset,
   readLastOffset,
@@ -21,6 +22,7 @@ import type { GroupCommit } from './group-commit.js'
 import { recoverPartition } from './partition-recovery.js'
 import { applyBatchToState, firstAbortedFrom, isAborted } from './partition-state.js'
 import type { ProducerState } from './producer-state.js'
+import type { ScratchBuffer } from './scratch-buffer.js'
 import { Segment } from './segment.js'
 import { writeSidecar } from './segment-sidecar.js'
 import type { AbortedTxn } from './segment-sidecar.js'
@@ -42,6 +44,8 @@ export interface PartitionSettings {
   readonly topicConfig: EmbeddedTopicConfig
   readonly logConfig: EmbeddedLogConfig
   readonly groupCommit: GroupCommit
+  /** Shared encode buffer of the log (appends are synchronous, so one serves all partitions). */
+  readonly scratch: ScratchBuffer
   readonly readOnly: boolean
   readonly onEvent: (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>) => void
 }
@@ -67,6 +71,8 @@ export class Partition {
   /** Sorted by `lastOffset` (marker offset): appended in log order. */
   aborted: AbortedTxn[]
   readonly #dirSync: DirectorySync
+  /** Encoded size of the last batch written by `append`, for byte counters. */
+  lastBatchBytes = 0
 
   private constructor(
     settings: PartitionSettings,
@@ -153,8 +159,16 @@ export class Partition {
           )
       }
     }
+    const size = encodedBatchSize(records)
+    if (size > this.settings.logConfig.maxBatchBytes) {
+      throw new InvalidArgumentError(
+        `The batch encodes to ${size} bytes, above maxBatchBytes (${this.settings.logConfig.maxBatchBytes}); split it.`,
+      )
+    }
     const baseOffset = this.highWatermark
-    const batch = encodeBatch(
+    const batch = this.settings.scratch.get(size)
+    encodeBatchInto(
+      batch,
       {
         baseOffset,
         attributes: transactional ? ATTR_TRANSACTIONAL : 0,
@@ -164,36 +178,40 @@ export class Partition {
       },
       records,
     )
-    if (batch.length > this.settings.logConfig.maxBatchBytes) {
-      throw new InvalidArgumentError(
-        `The batch encodes to ${batch.length} bytes, above maxBatchBytes (${this.settings.logConfig.maxBatchBytes}); split it.`,
-      )
-    }
-    this.#write(batch, nowMs)
+    this.#write(batch, size, nowMs)
+    this.lastBatchBytes = size
     return { baseOffset, lastOffset: baseOffset + records.length - 1, duplicate: false }
   }
 
   /** Writes a commit or abort marker for `producerId`'s open transaction here; returns its offset. */
   appendMarker(producerId: number, epoch: number, commit: boolean, nowMs: number): number {
     const offset = this.highWatermark
-    this.#write(
-      encodeControlBatch(offset, producerId, epoch, commit ? CONTROL_COMMIT : CONTROL_ABORT, nowMs),
+    const marker = encodeControlBatch(
+      offset,
+      producerId,
+      epoch,
+      commit ? CONTROL_COMMIT : CONTROL_ABORT,
       nowMs,
     )
+    this.#write(marker, marker.length, nowMs)
     return offset
   }
 
-  #write(batch: Buffer, nowMs: number): void {
-    this.#maybeRoll(batch.length, nowMs)
+  #write(batch: Buffer, length: number, nowMs: number): void {
+    this.#maybeRoll(length, nowMs)
     const seg = this.active
-    const position = seg.size
     try {
-      seg.append(batch, readBaseOffset(batch, 0), readLastOffset(batch, 0), readMaxTimestamp(batch, 0))
+      seg.append(
+        batch,
+        length,
+        readBaseOffset(batch, 0),
+        readLastOffset(batch, 0),
+        readMaxTimestamp(batch, 0),
+      )
     } catch (err) {
       throw new LogStorageError(`Append to ${seg.filePath} failed: ${(err as Error).message}`, err)
     }
     applyBatchToState(batch, 0, this.producers, this.aborted, nowMs)
-    void position
   }
 
   #maybeRoll(incomingBytes: number, nowMs: number): void {

@@ -64,12 +64,12 @@ export class Segment implements FsyncTarget {
    * Appends one encoded batch at the end. On a failed or short write the file is cut back so the
    * segment never holds a partial batch that a later append would follow.
    */
-  append(batch: Buffer, baseOffset: number, lastOffset: number, maxTimestamp: number): void {
+  append(batch: Buffer, length: number, baseOffset: number, lastOffset: number, maxTimestamp: number): void {
     const position = this.size
     try {
       let written = 0
-      while (written < batch.length) {
-        written += fs.writeSync(this.fd, batch, written, batch.length - written, position + written)
+      while (written < length) {
+        written += fs.writeSync(this.fd, batch, written, length - written, position + written)
       }
     } catch (err) {
       try {
@@ -79,7 +79,7 @@ export class Segment implements FsyncTarget {
       }
       throw err
     }
-    this.noteBatch(baseOffset, lastOffset, position, batch.length, maxTimestamp)
+    this.noteBatch(baseOffset, lastOffset, position, length, maxTimestamp)
   }
 
   /** Accounts for a batch now at `position` (appended, or found by a recovery scan). */
