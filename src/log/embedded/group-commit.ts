@@ -14,9 +14,10 @@ export interface FsyncTarget {
  *
  * - `always`: a cycle starts as soon as one is requested (on the next macrotask, so appends issued
  *   in the same tick share it), or right after the running cycle ends.
- * - `interval`: a cycle starts at most `intervalMs` after the first request that is not yet
- *   covered. Appends are acknowledged only after their cycle, so no acknowledged append can be lost
- *   to a power failure; the interval bounds the added acknowledgement latency instead.
+ * - `interval`: cycles start at most once per `intervalMs` (start to start): an append waits at
+ *   most `intervalMs` plus one fsync. Under load, when an fsync takes longer than the interval,
+ *   cycles run back to back. Appends are acknowledged only after their cycle, so no acknowledged
+ *   append can be lost to a power failure; the interval bounds the added latency instead.
  * - `none`: no cycle; `waitDurable` resolves at once (the page cache survives a process crash, not
  *   a power loss). `flush()` still syncs, so a clean close is durable.
  *
@@ -30,6 +31,8 @@ export class GroupCommit {
   #next: Cycle | undefined
   #running: Promise<void> | undefined
   #timer: NodeJS.Timeout | undefined
+  /** Monotonic ms when the last cycle started: cycles are spaced start-to-start. */
+  #lastCycleStart = -Infinity
 
   constructor(policy: FsyncPolicy, intervalMs: number, onSynced: (files: number, seconds: number) => void) {
     this.#policy = policy
@@ -74,7 +77,10 @@ export class GroupCommit {
 
   #schedule(): void {
     if (this.#running !== undefined || this.#timer !== undefined) return
-    const delay = this.#policy === 'always' ? 0 : this.#intervalMs
+    // `interval`: at most one cycle per intervalMs, measured start to start, so under load (fsync
+    // slower than the interval) cycles run back to back and acks never wait for an idle gap.
+    const delay =
+      this.#policy === 'always' ? 0 : Math.max(0, this.#lastCycleStart + this.#intervalMs - performance.now())
     this.#timer = setTimeout(() => {
       this.#timer = undefined
       void this.#runCycle()
@@ -86,6 +92,7 @@ export class GroupCommit {
     this.#next = undefined
     const targets = [...this.#dirty]
     this.#dirty.clear()
+    this.#lastCycleStart = performance.now()
     const started = process.hrtime.bigint()
     let finish!: () => void
     this.#running = new Promise((resolve) => (finish = resolve))
