@@ -3,6 +3,7 @@ import {
   CHECK_OK,
   CHECK_TRUNCATED,
   checkBatch,
+  readBaseOffset,
   readLastOffset,
   readLength,
 } from './batch-format.js'
@@ -91,5 +92,5 @@ export class BatchCursor {
 }
 
 function baseOffsetAtLeast(buf: Buffer, pos: number, min: number): boolean {
-  return min < 0 || buf.readUInt32LE(pos) + buf.readUInt32LE(pos + 4) * 2 ** 32 >= min
+  return min < 0 || readBaseOffset(buf, pos) >= min
 }

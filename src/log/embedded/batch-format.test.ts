@@ -80,7 +80,7 @@ test('a batch at the wrong offset or with an absurd length is corrupt', () => {
   const buf = encodeBatch(header(5), [{ key: null, value: Buffer.from('x'), timestampMs: 1 }])
   assert.equal(checkBatch(buf, 0, buf.length, 6, 1 << 20), CHECK_CORRUPT)
   const huge = Buffer.from(buf)
-  huge.writeUInt32LE(1 << 30, 8)
+  huge.writeUInt32LE(1 << 30, 12)
   assert.equal(checkBatch(huge, 0, huge.length, 5, 1 << 20), CHECK_CORRUPT)
   assert.equal(checkBatch(buf, 0, BATCH_HEADER_BYTES - 1, 5, 1 << 20), CHECK_TRUNCATED)
 })

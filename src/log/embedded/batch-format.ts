@@ -7,12 +7,12 @@ import type { LogRecord, ReadRecord } from '../log.js'
  *
  * ```
  * off size field
- *   0    8 baseOffset        u64 (as lo/hi u32; offsets stay below 2^53)
- *   8    4 length            u32, whole batch including this header
- *  12    1 version           = 1
- *  13    1 attributes        bit0 transactional, bit1 control
- *  14    2 reserved          = 0
- *  16    4 crc               CRC-32 of bytes [0,16) then [20,length)
+ *   0    4 crc               CRC-32 of bytes [4, length)
+ *   4    8 baseOffset        u64 (as lo/hi u32; offsets stay below 2^53)
+ *  12    4 length            u32, whole batch including this header
+ *  16    1 version           = 1
+ *  17    1 attributes        bit0 transactional, bit1 control
+ *  18    2 reserved          = 0
  *  20    4 lastOffsetDelta   u32 (records may be sparse after compaction)
  *  24    8 firstTimestamp    f64 epoch ms
  *  32    8 maxTimestamp      f64 epoch ms
@@ -23,8 +23,8 @@ import type { LogRecord, ReadRecord } from '../log.js'
  *  58      records: offsetDelta u32, timestamp f64, keyLength i32 (-1 = null), key,
  *                   valueLength i32 (-1 = null), value
  * ```
- * The CRC covers every byte but itself, so a flipped bit anywhere (offset, length, payload) is
- * caught. A control batch carries one record whose key is `[version u16 = 0, type u16]` with
+ * The CRC covers every byte but itself, in one contiguous range (one `crc32` call per batch), so
+ * a flipped bit anywhere (offset, length, payload) is caught. A control batch carries one record whose key is `[version u16 = 0, type u16]` with
  * type 0 = abort, 1 = commit, and a null value (Kafka's control record shape).
  */
 export const BATCH_FORMAT_VERSION = 1
@@ -83,7 +83,6 @@ export function encodeBatchInto(
   offsetDeltas?: readonly number[],
   lastOffsetDelta?: number,
 ): number {
-  const size = encodedBatchSize(records)
   let firstTs = records.length > 0 ? records[0]!.timestampMs : 0
   let maxTs = -Infinity
   let pos = BATCH_HEADER_BYTES
@@ -97,12 +96,13 @@ export function encodeBatchInto(
     pos = writeBytes(buf, pos + 12, r.key)
     pos = writeBytes(buf, pos, r.value)
   }
+  const size = pos // records were written back to back: no second pass over them for the size
   const last = lastOffsetDelta ?? offsetDeltas?.[records.length - 1] ?? records.length - 1
-  writeOffset(buf, 0, header.baseOffset)
-  buf.writeUInt32LE(size, 8)
-  buf.writeUInt8(BATCH_FORMAT_VERSION, 12)
-  buf.writeUInt8(header.attributes, 13)
-  buf.writeUInt16LE(0, 14)
+  writeOffset(buf, 4, header.baseOffset)
+  buf.writeUInt32LE(size, 12)
+  buf.writeUInt8(BATCH_FORMAT_VERSION, 16)
+  buf.writeUInt8(header.attributes, 17)
+  buf.writeUInt16LE(0, 18)
   buf.writeUInt32LE(Math.max(0, last), 20)
   buf.writeDoubleLE(firstTs, 24)
   buf.writeDoubleLE(records.length > 0 ? maxTs : firstTs, 32)
@@ -110,7 +110,7 @@ export function encodeBatchInto(
   buf.writeInt16LE(header.producerEpoch, 48)
   buf.writeInt32LE(header.baseSequence, 50)
   buf.writeUInt32LE(records.length, 54)
-  buf.writeUInt32LE(batchCrc(buf, 0, size), 16)
+  buf.writeUInt32LE(batchCrc(buf, 0, size), 0)
   return size
 }
 
@@ -153,17 +153,16 @@ function writeOffset(buf: Buffer, pos: number, offset: number): void {
 }
 
 export function batchCrc(buf: Uint8Array, start: number, length: number): number {
-  const head = crc32(buf.subarray(start, start + 16))
-  return crc32(buf.subarray(start + 20, start + length), head)
+  return crc32(buf.subarray(start + 4, start + length))
 }
 
 // Field readers over a buffer holding a batch at `pos`: no object per batch on scans.
+export const readStoredCrc = (b: Buffer, pos: number): number => b.readUInt32LE(pos)
 export const readBaseOffset = (b: Buffer, pos: number): number =>
-  b.readUInt32LE(pos) + b.readUInt32LE(pos + 4) * TWO_32
-export const readLength = (b: Buffer, pos: number): number => b.readUInt32LE(pos + 8)
-export const readVersion = (b: Buffer, pos: number): number => b.readUInt8(pos + 12)
-export const readAttributes = (b: Buffer, pos: number): number => b.readUInt8(pos + 13)
-export const readStoredCrc = (b: Buffer, pos: number): number => b.readUInt32LE(pos + 16)
+  b.readUInt32LE(pos + 4) + b.readUInt32LE(pos + 8) * TWO_32
+export const readLength = (b: Buffer, pos: number): number => b.readUInt32LE(pos + 12)
+export const readVersion = (b: Buffer, pos: number): number => b.readUInt8(pos + 16)
+export const readAttributes = (b: Buffer, pos: number): number => b.readUInt8(pos + 17)
 export const readLastOffset = (b: Buffer, pos: number): number =>
   readBaseOffset(b, pos) + b.readUInt32LE(pos + 20)
 export const readMaxTimestamp = (b: Buffer, pos: number): number => b.readDoubleLE(pos + 32)

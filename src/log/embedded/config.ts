@@ -23,17 +23,21 @@ export const embeddedLogConfigSchema = z
     fsync: z
       .enum(fsyncPolicies)
       .describe(
-        'When appends are acknowledged. always: after an fsync covering them (concurrent appends ' +
-          'share one). interval: after the next periodic fsync (at most fsyncIntervalMs later). ' +
-          'none: after the write to the OS page cache; a power loss or kernel crash can lose ' +
-          'acknowledged data, a process crash cannot.',
+        'When data appends are acknowledged, and so what a power loss can take back. always: after ' +
+          'an fsync covering them (concurrent appends share one); loses nothing. interval: after the ' +
+          'write, with an fsync started at most fsyncIntervalMs later; a power loss can lose about ' +
+          'the last fsyncIntervalMs + one fsync of acknowledged appends. none: after the write, fsync ' +
+          'left to the OS; a power loss can lose what the OS had not written back (typically up to ' +
+          '30 s). No policy loses acknowledged data on a process crash (kill -9). Transaction ' +
+          'decisions, offset commits and producer ids are fsynced before they are answered, except ' +
+          'with none.',
       ),
     fsyncIntervalMs: z
       .number()
       .int()
       .min(1)
       .max(10_000)
-      .describe('With fsync=interval: the longest an append waits for its group fsync.'),
+      .describe('With fsync=interval: the most time between two fsync cycles (start to start).'),
     segmentBytes: z
       .number()
       .int()

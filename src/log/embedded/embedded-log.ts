@@ -138,6 +138,7 @@ class EmbeddedLogImpl implements EmbeddedLog {
   readonly #topics = new Map<string, { config: EmbeddedTopicConfig; partitions: Partition[] }>()
   readonly #coordinator = new TxnCoordinator()
   readonly #scratch = new ScratchBuffer()
+  readonly #fsyncOnEveryAppend: boolean
   readonly #offsets = new OffsetStore()
   #lock: DirLock | undefined
   #closed = false
@@ -151,6 +152,7 @@ class EmbeddedLogImpl implements EmbeddedLog {
     this.#clock = settings.clock ?? systemClock
     this.#readOnly = settings.readOnly ?? false
     this.#emit = settings.onEvent ?? (() => undefined)
+    this.#fsyncOnEveryAppend = config.fsync === 'always'
     this.#groupCommit = new GroupCommit(config.fsync, config.fsyncIntervalMs, (files, seconds) => {
       this.stats.fsyncs += files
       this.stats.fsyncSeconds += seconds
@@ -300,7 +302,10 @@ class EmbeddedLogImpl implements EmbeddedLog {
 
   // ---- produce / consume ----
 
-  /** Not `async`: the hot path. Synchronous checks and write, then one promise for durability. */
+  /**
+   * Not `async`: the hot path. Synchronous checks and write; then, with `fsync: always`, one
+   * promise for the covering fsync; otherwise the fsync is scheduled and the append answers now.
+   */
   append(
     topic: string,
     partition: number,
@@ -315,7 +320,10 @@ class EmbeddedLogImpl implements EmbeddedLog {
     } catch (err) {
       return Promise.reject(err)
     }
-    return this.#groupCommit.waitDurable(part.durabilityTarget()).then(() => result)
+    if (this.#fsyncOnEveryAppend)
+      return this.#groupCommit.waitDurable(part.durabilityTarget()).then(() => result)
+    this.#groupCommit.written(part.durabilityTarget())
+    return Promise.resolve(result)
   }
 
   #appendNow(

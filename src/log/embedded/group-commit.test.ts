@@ -31,23 +31,38 @@ test('always: concurrent waiters share one fsync cycle, and none resolves before
   cleanup()
 })
 
-test('interval: waiters resolve only after the interval cycle ran', async () => {
+test('interval: written data is fsynced by a cycle about intervalMs later, not at once', async () => {
   const { target, cleanup } = tmpTarget()
   let cycles = 0
-  const gc = new GroupCommit('interval', 20, () => cycles++)
-  const wait = gc.waitDurable(target)
+  const gc = new GroupCommit('interval', 30, () => cycles++)
+  gc.written(target)
+  gc.written(target)
   await new Promise((r) => setImmediate(r))
   assert.equal(cycles, 0, 'no fsync before the interval elapsed')
-  await wait
-  assert.equal(cycles, 1)
+  const deadline = performance.now() + 5000
+  while (cycles === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5))
+  assert.equal(cycles, 1, 'one cycle covered both writes')
   cleanup()
 })
 
-test('none: waiters resolve at once, flush still syncs', async () => {
+test('interval: waitDurable (control-plane writes) does not wait for the interval', async () => {
   const { target, cleanup } = tmpTarget()
   let cycles = 0
-  const gc = new GroupCommit('none', 20, () => cycles++)
+  const gc = new GroupCommit('interval', 60_000, () => cycles++)
+  gc.written(target) // schedules a cycle a minute from now
   await gc.waitDurable(target)
+  assert.equal(cycles, 1)
+  await gc.flush() // leaves no timer behind
+  cleanup()
+})
+
+test('none: nothing is fsynced until flush', async () => {
+  const { target, cleanup } = tmpTarget()
+  let cycles = 0
+  const gc = new GroupCommit('none', 1, () => cycles++)
+  gc.written(target)
+  await gc.waitDurable(target)
+  await new Promise((r) => setTimeout(r, 20))
   assert.equal(cycles, 0)
   await gc.flush()
   assert.equal(cycles, 1)

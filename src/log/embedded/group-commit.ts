@@ -9,19 +9,22 @@ export interface FsyncTarget {
 }
 
 /**
- * Group commit: appends write synchronously to the page cache, then wait here for an fsync that
- * covers them. One fsync cycle serves every append that arrived before it started.
+ * Group commit: appends write synchronously to the page cache; fsync runs here, on the thread
+ * pool, one cycle covering every file written since the previous cycle.
  *
- * - `always`: a cycle starts as soon as one is requested (on the next macrotask, so appends issued
- *   in the same tick share it), or right after the running cycle ends.
- * - `interval`: cycles start at most once per `intervalMs` (start to start): an append waits at
- *   most `intervalMs` plus one fsync. Under load, when an fsync takes longer than the interval,
- *   cycles run back to back. Appends are acknowledged only after their cycle, so no acknowledged
- *   append can be lost to a power failure; the interval bounds the added latency instead.
- * - `none`: no cycle; `waitDurable` resolves at once (the page cache survives a process crash, not
- *   a power loss). `flush()` still syncs, so a clean close is durable.
+ * Two ways in:
+ * - `written(target)`: data was written; make it durable per policy. `interval`: a cycle starts at
+ *   most `intervalMs` after the previous one started (start to start), so the data is fsynced
+ *   within about `intervalMs` + one fsync — that is the power-loss window of an acknowledged
+ *   append. `none`: nothing is scheduled (the OS writes back when it likes). `always` appends use
+ *   `waitDurable` instead.
+ * - `waitDurable(target)`: resolves once a cycle that started after this call completes. It asks
+ *   for that cycle at once (the next macrotask, so callers in the same tick share it), whatever
+ *   the policy except `none`. Used by `always` appends and by control-plane writes (transaction
+ *   decisions, offset commits, producer ids), which must be durable before they are answered.
  *
- * A failed fsync rejects every waiter of that cycle with a retryable LogStorageError.
+ * A process crash loses nothing under any policy: written data is in the page cache. A failed
+ * fsync rejects every waiter of that cycle with a retryable LogStorageError.
  */
 export class GroupCommit {
   readonly #policy: FsyncPolicy
@@ -31,13 +34,20 @@ export class GroupCommit {
   #next: Cycle | undefined
   #running: Promise<void> | undefined
   #timer: NodeJS.Timeout | undefined
-  /** Monotonic ms when the last cycle started: cycles are spaced start-to-start. */
+  #timerIsImmediate = false
+  /** Monotonic ms when the last cycle started: `interval` cycles are spaced start to start. */
   #lastCycleStart = -Infinity
 
   constructor(policy: FsyncPolicy, intervalMs: number, onSynced: (files: number, seconds: number) => void) {
     this.#policy = policy
     this.#intervalMs = intervalMs
     this.#onSynced = onSynced
+  }
+
+  /** Data was written to `target`: schedule its fsync per policy, without waiting for it. */
+  written(target: FsyncTarget): void {
+    this.#dirty.add(target)
+    if (this.#policy !== 'none') this.#schedule()
   }
 
   /** Marks `target` dirty and resolves once an fsync covering everything written so far completes. */
@@ -49,17 +59,14 @@ export class GroupCommit {
     return this.#next.promise
   }
 
-  /** Marks dirty without waiting (e.g. a sealed segment's last bytes). */
+  /** Marks dirty without scheduling (e.g. a sealed segment's last bytes); the next cycle covers it. */
   markDirty(target: FsyncTarget): void {
     this.#dirty.add(target)
   }
 
-  /** Runs a cycle now (after the running one) and waits for it. */
+  /** Runs a cycle now (after the running one) and waits for it, whatever the policy. */
   async flush(): Promise<void> {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer)
-      this.#timer = undefined
-    }
+    this.#clearTimer()
     while (this.#running !== undefined) await this.#running
     if (this.#next === undefined) this.#next = newCycle()
     await this.#runCycle()
@@ -67,20 +74,29 @@ export class GroupCommit {
 
   /** Stops timers; pending waiters are rejected with `reason` (used when the log is abandoned). */
   abandon(reason: Error): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer)
-    this.#timer = undefined
+    this.#clearTimer()
     this.#dirty.clear()
     const next = this.#next
     this.#next = undefined
     next?.reject(reason)
   }
 
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer)
+    this.#timer = undefined
+  }
+
   #schedule(): void {
-    if (this.#running !== undefined || this.#timer !== undefined) return
-    // `interval`: at most one cycle per intervalMs, measured start to start, so under load (fsync
-    // slower than the interval) cycles run back to back and acks never wait for an idle gap.
-    const delay =
-      this.#policy === 'always' ? 0 : Math.max(0, this.#lastCycleStart + this.#intervalMs - performance.now())
+    if (this.#running !== undefined) return // the running cycle reschedules when it ends
+    // Someone waits (`waitDurable`) or the policy is `always`: now. Otherwise (`interval`): at
+    // most one cycle per intervalMs, measured start to start, so under load cycles run back to back.
+    const urgent = this.#next !== undefined || this.#policy === 'always'
+    const delay = urgent ? 0 : Math.max(0, this.#lastCycleStart + this.#intervalMs - performance.now())
+    if (this.#timer !== undefined) {
+      if (delay > 0 || this.#timerIsImmediate) return
+      this.#clearTimer()
+    }
+    this.#timerIsImmediate = delay === 0
     this.#timer = setTimeout(() => {
       this.#timer = undefined
       void this.#runCycle()
@@ -106,7 +122,7 @@ export class GroupCommit {
     } finally {
       this.#running = undefined
       finish()
-      if (this.#next !== undefined) this.#schedule()
+      if (this.#next !== undefined || (this.#dirty.size > 0 && this.#policy !== 'none')) this.#schedule()
     }
   }
 }
