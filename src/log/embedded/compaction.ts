@@ -176,6 +176,7 @@ function rewriteSegment(
     new SegmentIndex(logConfig.indexIntervalBytes),
     nowMs,
     false,
+    part.settings.segmentFiles,
   )
   let position = 0
   for (const b of batches) {

@@ -16,6 +16,7 @@ export const DEFAULT_MAINTENANCE_INTERVAL_MS = 60_000
 export const DEFAULT_MAX_BATCH_BYTES = 64 * 1024 * 1024
 export const DEFAULT_MAX_PRODUCERS_PER_PARTITION = 10_000
 export const DEFAULT_PRODUCER_IDLE_EXPIRY_MS = 7 * 24 * 3600 * 1000
+export const DEFAULT_MAX_OPEN_SEGMENT_FILES = 512
 
 export const embeddedLogConfigSchema = z
   .object({
@@ -66,6 +67,15 @@ export const embeddedLogConfigSchema = z
       .int()
       .min(1)
       .describe('Idempotence state kept per partition; the least recently used producer is evicted.'),
+    maxOpenSegmentFiles: z
+      .number()
+      .int()
+      .min(8)
+      .max(100_000)
+      .describe(
+        'File descriptors kept open for sealed segments (active segments are always open); the ' +
+          'least recently read is closed past this and reopened on demand.',
+      ),
     producerIdleExpiryMs: z
       .number()
       .int()
@@ -88,6 +98,7 @@ export function createDefaultEmbeddedLogConfig(dataDir: string): EmbeddedLogConf
     maxBatchBytes: DEFAULT_MAX_BATCH_BYTES,
     maxProducersPerPartition: DEFAULT_MAX_PRODUCERS_PER_PARTITION,
     producerIdleExpiryMs: DEFAULT_PRODUCER_IDLE_EXPIRY_MS,
+    maxOpenSegmentFiles: DEFAULT_MAX_OPEN_SEGMENT_FILES,
   }
 }
 

@@ -25,6 +25,7 @@ import { GroupCommit } from './group-commit.js'
 import { CONSUMER_OFFSETS_TOPIC, OffsetStore } from './offset-store.js'
 import { Partition } from './partition.js'
 import { ScratchBuffer } from './scratch-buffer.js'
+import { SegmentFilePool } from './segment-file-pool.js'
 import { checkOffsets, checkRecords, checkReadOptions } from './request-checks.js'
 import {
   readTopicConfigs,
@@ -138,6 +139,7 @@ class EmbeddedLogImpl implements EmbeddedLog {
   readonly #topics = new Map<string, { config: EmbeddedTopicConfig; partitions: Partition[] }>()
   readonly #coordinator = new TxnCoordinator()
   readonly #scratch = new ScratchBuffer()
+  readonly #segmentFiles: SegmentFilePool
   readonly #fsyncOnEveryAppend: boolean
   readonly #offsets = new OffsetStore()
   #lock: DirLock | undefined
@@ -153,6 +155,7 @@ class EmbeddedLogImpl implements EmbeddedLog {
     this.#readOnly = settings.readOnly ?? false
     this.#emit = settings.onEvent ?? (() => undefined)
     this.#fsyncOnEveryAppend = config.fsync === 'always'
+    this.#segmentFiles = new SegmentFilePool(config.maxOpenSegmentFiles)
     this.#groupCommit = new GroupCommit(config.fsync, config.fsyncIntervalMs, (files, seconds) => {
       this.stats.fsyncs += files
       this.stats.fsyncSeconds += seconds
@@ -217,6 +220,7 @@ class EmbeddedLogImpl implements EmbeddedLog {
           logConfig: this.config,
           groupCommit: this.#groupCommit,
           scratch: this.#scratch,
+          segmentFiles: this.#segmentFiles,
           readOnly: this.#readOnly,
           onEvent: (level, msg, fields) => this.#emit({ level, msg, ...fields }),
         },

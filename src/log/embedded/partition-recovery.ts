@@ -4,6 +4,7 @@ import { BatchCursor } from './batch-cursor.js'
 import { ProducerState } from './producer-state.js'
 import { Segment, listSegmentBaseOffsets } from './segment.js'
 import { SegmentIndex } from './segment-index.js'
+import type { SegmentFilePool } from './segment-file-pool.js'
 import { readSidecar, writeSidecar } from './segment-sidecar.js'
 import type { AbortedTxn, SidecarData } from './segment-sidecar.js'
 import { applyBatchToState } from './partition-state.js'
@@ -35,6 +36,7 @@ export interface RecoveryOptions {
   readonly maxBatchBytes: number
   readonly maxProducers: number
   readonly readOnly: boolean
+  readonly segmentFiles: SegmentFilePool
   readonly nowMs: number
   readonly onEvent: (level: 'warn' | 'error', msg: string, fields: Record<string, unknown>) => void
 }
@@ -59,6 +61,7 @@ export function recoverPartition(opts: RecoveryOptions): RecoveredPartition {
       new SegmentIndex(opts.indexIntervalBytes),
       opts.nowMs,
       opts.readOnly,
+      opts.segmentFiles,
     )
     const sidecar = readSidecar(opts.dir, seg.baseOffset, seg.fileSize(), opts.indexIntervalBytes)
     if (sidecar === undefined) {
@@ -83,6 +86,7 @@ export function recoverPartition(opts: RecoveryOptions): RecoveredPartition {
       new SegmentIndex(opts.indexIntervalBytes),
       opts.nowMs,
       opts.readOnly,
+      opts.segmentFiles,
     )
     const fileSize = seg.fileSize()
     const cursor = new BatchCursor(seg, 0, {

@@ -23,6 +23,7 @@ import { recoverPartition } from './partition-recovery.js'
 import { applyBatchToState, firstAbortedFrom, isAborted } from './partition-state.js'
 import type { ProducerState } from './producer-state.js'
 import type { ScratchBuffer } from './scratch-buffer.js'
+import type { SegmentFilePool } from './segment-file-pool.js'
 import { Segment } from './segment.js'
 import { writeSidecar } from './segment-sidecar.js'
 import type { AbortedTxn } from './segment-sidecar.js'
@@ -46,6 +47,8 @@ export interface PartitionSettings {
   readonly groupCommit: GroupCommit
   /** Shared encode buffer of the log (appends are synchronous, so one serves all partitions). */
   readonly scratch: ScratchBuffer
+  /** Bounds the fds of sealed segments across the log. */
+  readonly segmentFiles: SegmentFilePool
   readonly readOnly: boolean
   readonly onEvent: (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>) => void
 }
@@ -97,13 +100,15 @@ export class Partition {
       maxBatchBytes: logConfig.maxBatchBytes,
       maxProducers: logConfig.maxProducersPerPartition,
       readOnly,
+      segmentFiles: settings.segmentFiles,
       nowMs,
       onEvent: (level, msg, fields) =>
         settings.onEvent(level, msg, { topic: settings.topic, partition: settings.partition, ...fields }),
     })
     const segments = recovered.segments
     if (segments.length === 0 && !readOnly)
-      segments.push(Segment.create(dir, 0, logConfig.indexIntervalBytes, nowMs))
+      segments.push(Segment.create(dir, 0, logConfig.indexIntervalBytes, nowMs, settings.segmentFiles))
+    if (segments.length > 0 && !readOnly) segments[segments.length - 1]!.pin(true)
     const partition = new Partition(settings, segments, recovered.producers, recovered.aborted)
     if (segments.length === 0) return { partition, truncatedBytes: 0 }
     return { partition, truncatedBytes: recovered.truncatedBytes }
@@ -235,7 +240,10 @@ export class Partition {
       index: old.index,
     })
     groupCommit.markDirty(old)
-    this.segments.push(Segment.create(dir, old.nextOffset, logConfig.indexIntervalBytes, nowMs))
+    this.segments.push(
+      Segment.create(dir, old.nextOffset, logConfig.indexIntervalBytes, nowMs, this.settings.segmentFiles),
+    )
+    old.pin(false)
     groupCommit.markDirty(this.#dirSync)
   }
 
