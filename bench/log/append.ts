@@ -46,6 +46,8 @@ export async function appendToFreshLog(p: AppendParams): Promise<Sample> {
   }
 }
 
+const YIELD_EVERY = 64
+
 async function pipelinedAppends(
   append: (records: readonly LogRecord[]) => Promise<unknown>,
   batches: readonly LogRecord[][],
@@ -57,12 +59,16 @@ async function pipelinedAppends(
   let records = 0
   const start = performance.now()
   const deadline = start + maxSeconds * 1000
+  // Like a server, whose requests arrive as I/O events, the producer gives the event loop a turn
+  // (timers, I/O callbacks: the fsync schedule) every YIELD_EVERY appends; without it, appends that
+  // resolve at once would run on microtasks alone and starve the interval fsync timer.
   const producer = async (): Promise<void> => {
     while (issued < totalBatches && performance.now() < deadline) {
       const batch = batches[issued % batches.length]!
       issued++
       records += batch.length
       await append(batch)
+      if (issued % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve))
     }
   }
   await Promise.all(Array.from({ length: inFlight }, producer))

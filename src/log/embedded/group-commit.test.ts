@@ -31,17 +31,33 @@ test('always: concurrent waiters share one fsync cycle, and none resolves before
   cleanup()
 })
 
-test('interval: written data is fsynced by a cycle about intervalMs later, not at once', async () => {
+test('interval: writes after a cycle are fsynced by one cycle about intervalMs later, not at once', async () => {
   const { target, cleanup } = tmpTarget()
   let cycles = 0
   const gc = new GroupCommit('interval', 30, () => cycles++)
+  await gc.flush() // a cycle just ran: the next one is due 30 ms after it started
   gc.written(target)
   gc.written(target)
   await new Promise((r) => setImmediate(r))
-  assert.equal(cycles, 0, 'no fsync before the interval elapsed')
+  assert.equal(cycles, 1, 'no second fsync before the interval elapsed')
   const deadline = performance.now() + 5000
-  while (cycles === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5))
-  assert.equal(cycles, 1, 'one cycle covered both writes')
+  while (cycles === 1 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5))
+  assert.equal(cycles, 2, 'one cycle covered both writes')
+  cleanup()
+})
+
+test('interval: a write when a cycle is overdue starts it at once, even on a busy loop', async () => {
+  const { target, cleanup } = tmpTarget()
+  const started: number[] = []
+  const gc = new GroupCommit('interval', 1, () => started.push(1))
+  await gc.flush()
+  const until = performance.now() + 5
+  while (performance.now() < until) {
+    // a busy loop: no timer can run here
+  }
+  gc.written(target) // overdue: the cycle (its fsync) starts inside this call
+  await gc.flush()
+  assert.equal(started.length, 3, 'the overdue cycle ran, then the flush')
   cleanup()
 })
 
@@ -49,9 +65,10 @@ test('interval: waitDurable (control-plane writes) does not wait for the interva
   const { target, cleanup } = tmpTarget()
   let cycles = 0
   const gc = new GroupCommit('interval', 60_000, () => cycles++)
-  gc.written(target) // schedules a cycle a minute from now
+  await gc.flush()
+  gc.written(target) // not due: schedules a cycle a minute from now
   await gc.waitDurable(target)
-  assert.equal(cycles, 1)
+  assert.equal(cycles, 2)
   await gc.flush() // leaves no timer behind
   cleanup()
 })

@@ -47,7 +47,15 @@ export class GroupCommit {
   /** Data was written to `target`: schedule its fsync per policy, without waiting for it. */
   written(target: FsyncTarget): void {
     this.#dirty.add(target)
-    if (this.#policy !== 'none') this.#schedule()
+    if (this.#policy === 'none') return
+    // A cycle that is due starts right here: the fsync is issued on time even when a busy event
+    // loop would run the timer late (its completion still needs a loop turn).
+    if (this.#running === undefined && performance.now() - this.#lastCycleStart >= this.#intervalMs) {
+      this.#clearTimer()
+      void this.#runCycle()
+      return
+    }
+    this.#schedule()
   }
 
   /** Marks `target` dirty and resolves once an fsync covering everything written so far completes. */
