@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { PipelineError } from '../core/index.js'
+import { findPipelineError } from '../core/index.js'
 
 /**
  * Turns an error that ended a command into what the operator reads on stderr. User errors (a
@@ -22,15 +22,6 @@ export function formatCommandError(err: unknown, helpHint: string): string {
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err)
   const code = pipelineError === undefined ? '' : ` (${pipelineError.code}, ${pipelineError.domain})`
   return `vigil: unexpected error${code}: ${detail}\n`
-}
-
-function findPipelineError(err: unknown): PipelineError | undefined {
-  let current: unknown = err
-  for (let depth = 0; depth < 16 && current !== undefined && current !== null; depth++) {
-    if (current instanceof PipelineError) return current
-    current = (current as { cause?: unknown }).cause
-  }
-  return undefined
 }
 
 function oneLine(text: string): string {

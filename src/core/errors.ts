@@ -42,7 +42,8 @@ export function errorCode(err: unknown): string | undefined {
   return findPipelineError(err)?.code
 }
 
-function findPipelineError(err: unknown): PipelineError | undefined {
+/** The first PipelineError on the `cause` chain of `err` (itself included), if any. */
+export function findPipelineError(err: unknown): PipelineError | undefined {
   let current: unknown = err
   for (let depth = 0; depth < 16 && current !== undefined && current !== null; depth++) {
     if (current instanceof PipelineError) return current

@@ -1,4 +1,11 @@
-export { PipelineError, errorCode, errorDomains, isPermanent, isRetryable } from './errors.js'
+export {
+  PipelineError,
+  errorCode,
+  errorDomains,
+  findPipelineError,
+  isPermanent,
+  isRetryable,
+} from './errors.js'
 export type { ErrorDomain, PipelineErrorOptions } from './errors.js'
 export { systemClock } from './clock.js'
 export type { Clock } from './clock.js'

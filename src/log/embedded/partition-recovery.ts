@@ -55,14 +55,7 @@ export function recoverPartition(opts: RecoveryOptions): RecoveredPartition {
   let i = 0
   let lastSidecar: SidecarData | undefined
   for (; i < bases.length - 1; i++) {
-    const seg = Segment.open(
-      opts.dir,
-      bases[i]!,
-      new SegmentIndex(opts.indexIntervalBytes),
-      opts.nowMs,
-      opts.readOnly,
-      opts.segmentFiles,
-    )
+    const seg = openSegment(opts, bases[i]!)
     const sidecar = readSidecar(opts.dir, seg.baseOffset, seg.fileSize(), opts.indexIntervalBytes)
     if (sidecar === undefined) {
       seg.close()
@@ -80,14 +73,7 @@ export function recoverPartition(opts: RecoveryOptions): RecoveredPartition {
 
   // Scanned suffix.
   for (; i < bases.length; i++) {
-    const seg = Segment.open(
-      opts.dir,
-      bases[i]!,
-      new SegmentIndex(opts.indexIntervalBytes),
-      opts.nowMs,
-      opts.readOnly,
-      opts.segmentFiles,
-    )
+    const seg = openSegment(opts, bases[i]!)
     const fileSize = seg.fileSize()
     const cursor = new BatchCursor(seg, 0, {
       chunkBytes: SCAN_CHUNK_BYTES,
@@ -143,6 +129,11 @@ export function recoverPartition(opts: RecoveryOptions): RecoveredPartition {
     }
   }
   return { segments, producers, aborted, truncatedBytes }
+}
+
+function openSegment(opts: RecoveryOptions, baseOffset: number): Segment {
+  const index = new SegmentIndex(opts.indexIntervalBytes)
+  return Segment.open(opts.dir, baseOffset, index, opts.nowMs, opts.readOnly, opts.segmentFiles)
 }
 
 function removeLeftovers(dir: string): void {
