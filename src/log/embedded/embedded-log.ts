@@ -89,6 +89,11 @@ export interface EmbeddedLog extends Log {
   /** Runs retention and compaction now (they also run every `maintenanceIntervalMs`). */
   runMaintenance(): Promise<void>
   /**
+   * Resolves once everything appended before the call is fsynced, whatever the fsync policy: the
+   * way to learn that `interval`/`none` acknowledged appends are past their power-loss window.
+   */
+  sync(): Promise<void>
+  /**
    * Test hook: stops like `kill -9` would — no flush, no markers, fds closed, lock released —
    * so a test can reopen the directory and exercise recovery in-process.
    */
@@ -534,6 +539,11 @@ class EmbeddedLogImpl implements EmbeddedLog {
   }
 
   // ---- maintenance and lifecycle ----
+
+  sync(): Promise<void> {
+    this.#checkWritable()
+    return this.#groupCommit.flush()
+  }
 
   runMaintenance(): Promise<void> {
     this.#checkWritable()

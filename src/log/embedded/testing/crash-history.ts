@@ -38,6 +38,26 @@ export function retryArg(c: RetryCandidate): string {
   return [c.producerId, c.epoch, c.producerSeq, c.run, c.seq].join(':')
 }
 
+/**
+ * The lines of a run whose acknowledgements were fsync-covered when the writer died: with
+ * `interval` or `none`, an acknowledgement precedes its fsync, so after a power loss only these may
+ * be required to survive. Covered: the first N lines of the newest `synced N`, and every line
+ * before the `ending` of a transaction whose `ended` was printed (endTransaction fsyncs all that was
+ * written before it was called). Acknowledgement lines (`ack`, `tack`, `dup`) past that are dropped;
+ * the rest are kept.
+ */
+export function fsyncCoveredLines(lines: readonly string[]): string[] {
+  let covered = 0
+  const endingAt = new Map<string, number>()
+  lines.forEach((line, i) => {
+    const [kind = '', a = '', b = ''] = line.split(' ')
+    if (kind === 'synced') covered = Math.max(covered, Number(a))
+    if (kind === 'ending') endingAt.set(`${a}:${b}`, i)
+    if (kind === 'ended') covered = Math.max(covered, endingAt.get(`${a}:${b}`) ?? 0)
+  })
+  return lines.filter((line, i) => i < covered || !/^(ack|tack|dup) /.test(line))
+}
+
 export class CrashHistory {
   readonly acked = new Map<string, AckedBatch>()
   /** endTransaction was called (`ending`): the only transactions that may become visible. */
@@ -84,6 +104,7 @@ export class CrashHistory {
           this.problems.push(`run ${run}: re-sending the producer's newest batch failed: "${line}"`)
           break
         case 'ready':
+        case 'synced':
           break
         default:
           this.problems.push(`run ${run}: unexpected line "${line}"`)

@@ -25,6 +25,7 @@
  * tack P BASE LAST RUN SEQ COUNT TXN           transactional append acknowledged
  * ending RUN TXN commit|abort                  endTransaction is about to be called
  * ended RUN TXN commit|abort                   endTransaction resolved
+ * synced N                                     an fsync covering the first N lines completed
  * ```
  */
 import { writeSync } from 'node:fs'
@@ -92,8 +93,12 @@ function parseWriterArgs(argv: readonly string[]): WriterArgs {
   }
 }
 
+/** Lines written so far (so `synced N` can say which acknowledgements an fsync covered). */
+let linesEmitted = 0
+
 /** One synchronous write per line: once it returns, the line is in the pipe and survives a kill. */
 function emit(line: string): void {
+  linesEmitted++
   const buf = Buffer.from(`${line}\n`)
   let done = 0
   while (done < buf.length) {
@@ -205,6 +210,22 @@ async function retryOldBatch(log: EmbeddedLog, retry: readonly number[]): Promis
   }
 }
 
+/**
+ * Every few ms: `synced N` once an fsync issued after the first N lines completed, so every
+ * acknowledgement among those lines is fsync-covered (what a power loss must not take back under
+ * any policy). The parent relies on it for `interval` and `none` runs.
+ */
+async function syncLoop(log: EmbeddedLog, writer: Writer): Promise<void> {
+  while (!writer.stopping) {
+    await new Promise((resolve) => setTimeout(resolve, SYNC_EVERY_MS))
+    const covered = linesEmitted
+    await log.sync()
+    emit(`synced ${covered}`)
+  }
+}
+
+const SYNC_EVERY_MS = 15
+
 async function main(): Promise<void> {
   const args = parseWriterArgs(process.argv.slice(2))
   if (args.fsyncJournal !== undefined) installFsyncJournal(args.fsyncJournal)
@@ -223,6 +244,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < args.inFlight; i++) {
     slots.push(writer.plainSlot(), writer.idempotentSlot(idempotent, sequence))
   }
+  slots.push(syncLoop(log, writer))
   await Promise.all(slots)
   await log.close()
 }
