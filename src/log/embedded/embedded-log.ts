@@ -18,6 +18,8 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Clock } from '../../core/clock.js'
 import { systemClock } from '../../core/clock.js'
 import { compactPartition } from './compaction.js'
+import { newEmbeddedLogStats } from './embedded-log-stats.js'
+import type { EmbeddedLogStats } from './embedded-log-stats.js'
 import { parseEmbeddedLogConfig } from './config.js'
 import type { EmbeddedLogConfig } from './config.js'
 import { DirLock } from './dir-lock.js'
@@ -35,8 +37,9 @@ import {
   writeTopicConfig,
 } from './topic-config.js'
 import type { EmbeddedTopicConfig } from './topic-config.js'
+import { Transactions } from './transactions.js'
 import { TRANSACTION_STATE_TOPIC, TxnCoordinator, partitionKey } from './txn-coordinator.js'
-import { InvalidArgumentError, InvalidTxnStateError, LogClosedError, UnknownTopicError } from '../errors.js'
+import { InvalidArgumentError, LogClosedError, UnknownTopicError } from '../errors.js'
 import type {
   AppendOptions,
   AppendResult,
@@ -50,6 +53,8 @@ import type {
   TopicPartitionOffset,
 } from '../log.js'
 
+export type { EmbeddedLogStats } from './embedded-log-stats.js'
+
 export interface EmbeddedLogEvent {
   readonly level: 'info' | 'warn' | 'error'
   readonly msg: string
@@ -62,25 +67,6 @@ export interface EmbeddedLogSettings {
   readonly readOnly?: boolean
   /** Structured events worth logging (recovery truncations, maintenance). Never per record. */
   readonly onEvent?: (event: EmbeddedLogEvent) => void
-}
-
-/** Monotonic counters for self-telemetry (`/metrics`). */
-export interface EmbeddedLogStats {
-  appendedBatches: number
-  appendedRecords: number
-  appendedBytes: number
-  duplicateAppends: number
-  readBatches: number
-  readRecords: number
-  readBytes: number
-  fsyncs: number
-  fsyncSeconds: number
-  recoveryTruncatedBytes: number
-  recoverySeconds: number
-  segmentsDeleted: number
-  compactions: number
-  transactionsCommitted: number
-  transactionsAborted: number
 }
 
 export interface EmbeddedLog extends Log {
@@ -120,23 +106,7 @@ export async function openEmbeddedLog(
 
 class EmbeddedLogImpl implements EmbeddedLog {
   readonly config: EmbeddedLogConfig
-  readonly stats: EmbeddedLogStats = {
-    appendedBatches: 0,
-    appendedRecords: 0,
-    appendedBytes: 0,
-    duplicateAppends: 0,
-    readBatches: 0,
-    readRecords: 0,
-    readBytes: 0,
-    fsyncs: 0,
-    fsyncSeconds: 0,
-    recoveryTruncatedBytes: 0,
-    recoverySeconds: 0,
-    segmentsDeleted: 0,
-    compactions: 0,
-    transactionsCommitted: 0,
-    transactionsAborted: 0,
-  }
+  readonly stats: EmbeddedLogStats = newEmbeddedLogStats()
   readonly #clock: Clock
   readonly #readOnly: boolean
   readonly #emit: (event: EmbeddedLogEvent) => void
@@ -151,8 +121,8 @@ class EmbeddedLogImpl implements EmbeddedLog {
   #closed = false
   #maintenanceTimer: NodeJS.Timeout | undefined
   #maintenanceRunning: Promise<void> | undefined
-  /** Serialises producer-id allocation and transaction state writes. */
-  #adminChain: Promise<unknown> = Promise.resolve()
+  /** Producer ids and transactions; set once the internal topics are open (not in read-only mode). */
+  #txns: Transactions | undefined
 
   constructor(config: EmbeddedLogConfig, settings: EmbeddedLogSettings) {
     this.config = config
@@ -197,7 +167,7 @@ class EmbeddedLogImpl implements EmbeddedLog {
       for (const [name, config] of configs) this.#openTopic(name, config)
       if (this.#topics.has(TRANSACTION_STATE_TOPIC))
         this.#coordinator.load(this.#internal(TRANSACTION_STATE_TOPIC))
-      if (!this.#readOnly) await this.#recoverTransactions()
+      if (!this.#readOnly) await this.#startTransactions()
       if (this.#topics.has(CONSUMER_OFFSETS_TOPIC)) this.#offsets.load(this.#internal(CONSUMER_OFFSETS_TOPIC))
     } catch (err) {
       this.#closeFiles()
@@ -237,37 +207,28 @@ class EmbeddedLogImpl implements EmbeddedLog {
     this.#topics.set(name, { config, partitions })
   }
 
-  /** Closes every transaction left open by a crash: commit if its PrepareCommit was durable, else abort. */
-  async #recoverTransactions(): Promise<void> {
-    const now = this.#clock.nowMs()
-    const prepared = this.#coordinator.preparedCommits()
-    let closed = 0
-    for (const [topic, { partitions }] of this.#topics) {
-      for (const part of partitions) {
-        for (const pid of part.producers.openTransactions()) {
-          const rec = prepared.find(([, s]) => s.producerId === pid)?.[1]
-          const commit =
-            rec !== undefined && rec.partitions.includes(partitionKey(topic, part.settings.partition))
-          part.appendMarker(pid, part.producers.get(pid)!.epoch, commit, now)
-          this.#groupCommit.markDirty(part.durabilityTarget())
-          closed++
-        }
-      }
-    }
-    const statePart = this.#internal(TRANSACTION_STATE_TOPIC)
-    const completions = prepared.map(([tid, s]) =>
-      this.#coordinator.record(tid, { ...s, state: 'CompleteCommit', partitions: [] }, now),
-    )
-    if (completions.length > 0) statePart.append(completions, undefined, false, now)
-    if (closed > 0 || completions.length > 0) {
+  /** Wires the transaction manager and closes the transactions a crash left open. */
+  async #startTransactions(): Promise<void> {
+    const txns = new Transactions({
+      coordinator: this.#coordinator,
+      offsets: this.#offsets,
+      groupCommit: this.#groupCommit,
+      clock: this.#clock,
+      stats: this.stats,
+      statePartition: this.#internal(TRANSACTION_STATE_TOPIC),
+      offsetsPartition: this.#internal(CONSUMER_OFFSETS_TOPIC),
+    })
+    const all = [...this.#topics].flatMap(([topic, t]) => t.partitions.map((p) => [topic, p] as const))
+    const { markers, commits } = await txns.recover(all)
+    if (markers > 0 || commits > 0) {
       this.#emit({
         level: 'warn',
         msg: 'Recovery closed transactions left open by an unclean shutdown.',
-        markers: closed,
-        completedCommits: completions.length,
+        markers,
+        completedCommits: commits,
       })
-      await this.#groupCommit.flush()
     }
+    this.#txns = txns
   }
 
   // ---- topics ----
@@ -399,44 +360,7 @@ class EmbeddedLogImpl implements EmbeddedLog {
     if (tid !== undefined && (typeof tid !== 'string' || tid.length === 0 || tid.length > 1024)) {
       throw new InvalidArgumentError('transactionalId must be a non-empty string of at most 1024 characters.')
     }
-    return this.#serialized(async () => {
-      const now = this.#clock.nowMs()
-      const statePart = this.#internal(TRANSACTION_STATE_TOPIC)
-      const block = this.#coordinator.needsPidBlock()
-      if (block.length > 0) {
-        statePart.append(block, undefined, false, now)
-        await this.#groupCommit.waitDurable(statePart.durabilityTarget())
-        this.#coordinator.onPidBlockWritten()
-      }
-      if (tid === undefined) return { producerId: this.#coordinator.allocatePid(), epoch: 0 }
-      const identity = this.#coordinator.nextIdentity(tid, () => this.#coordinator.allocatePid())
-      const previous = this.#coordinator.stateOf(tid)
-      const stale = previous === undefined ? undefined : this.#coordinator.openTxn(previous.producerId)
-      if (stale !== undefined) {
-        // Fence the older instance: abort its open transaction with the new epoch.
-        const epoch = stale.producerId === identity.producerId ? identity.epoch : stale.epoch
-        for (const part of stale.partitions.values()) {
-          part.appendMarker(stale.producerId, epoch, false, now)
-          this.#groupCommit.markDirty(part.durabilityTarget())
-        }
-        this.#coordinator.close(stale.producerId)
-        this.stats.transactionsAborted++
-      }
-      statePart.append(
-        [
-          this.#coordinator.record(
-            tid,
-            { producerId: identity.producerId, epoch: identity.epoch, state: 'Empty', partitions: [] },
-            now,
-          ),
-        ],
-        undefined,
-        false,
-        now,
-      )
-      await this.#groupCommit.waitDurable(statePart.durabilityTarget())
-      return identity
-    })
+    return this.#transactions().initProducer(tid)
   }
 
   async sendOffsetsToTransaction(
@@ -446,70 +370,17 @@ class EmbeddedLogImpl implements EmbeddedLog {
   ): Promise<void> {
     this.#checkWritable()
     checkOffsets(group, offsets, (t, p) => this.#partition(t, p, true))
-    const txn = this.#coordinator.begin(producer)
-    const now = this.#clock.nowMs()
-    const part = this.#internal(CONSUMER_OFFSETS_TOPIC)
-    part.append(
-      this.#offsets.toRecords(group, offsets, now),
-      { producerId: producer.producerId, epoch: producer.epoch, sequence: -1 },
-      true,
-      now,
-    )
-    txn.partitions.set(partitionKey(CONSUMER_OFFSETS_TOPIC, 0), part)
-    txn.offsets.set(group, [...(txn.offsets.get(group) ?? []), ...offsets])
-    await this.#groupCommit.waitDurable(part.durabilityTarget())
+    await this.#transactions().sendOffsets(producer, group, offsets)
   }
 
   async endTransaction(producer: ProducerIdentity, commit: boolean): Promise<void> {
     this.#checkWritable()
-    this.#coordinator.checkEpoch(producer)
-    const txn = this.#coordinator.openTxn(producer.producerId)
-    if (txn === undefined) return
-    if (txn.ending) throw new InvalidTxnStateError('endTransaction is already in progress for this producer.')
-    if (txn.epoch !== producer.epoch)
-      throw new InvalidTxnStateError('The open transaction belongs to another epoch.')
-    txn.ending = true
-    try {
-      await this.#serialized(async () => {
-        const statePart = this.#internal(TRANSACTION_STATE_TOPIC)
-        const tid = txn.transactionalId
-        const base = { producerId: txn.producerId, epoch: txn.epoch }
-        if (commit) {
-          const now = this.#clock.nowMs()
-          statePart.append(
-            [
-              this.#coordinator.record(
-                tid,
-                { ...base, state: 'PrepareCommit', partitions: [...txn.partitions.keys()] },
-                now,
-              ),
-            ],
-            undefined,
-            false,
-            now,
-          )
-          await this.#groupCommit.waitDurable(statePart.durabilityTarget()) // the commit decision
-        }
-        const now = this.#clock.nowMs()
-        for (const part of txn.partitions.values()) {
-          part.appendMarker(txn.producerId, txn.epoch, commit, now)
-          this.#groupCommit.markDirty(part.durabilityTarget())
-        }
-        if (commit) for (const [group, offsets] of txn.offsets) this.#offsets.apply(group, offsets)
-        const state = commit ? 'CompleteCommit' : 'CompleteAbort'
-        statePart.append(
-          [this.#coordinator.record(tid, { ...base, state, partitions: [] }, now)],
-          undefined,
-          false,
-          now,
-        )
-        await this.#groupCommit.waitDurable(statePart.durabilityTarget())
-        if (commit) this.stats.transactionsCommitted++
-        else this.stats.transactionsAborted++
-      })
-    } finally {
-      this.#coordinator.close(txn.producerId)
-    }
+    await this.#transactions().end(producer, commit)
+  }
+
+  #transactions(): Transactions {
+    if (this.#txns === undefined) throw new LogClosedError()
+    return this.#txns
   }
 
   // ---- consumer groups ----
@@ -582,7 +453,7 @@ class EmbeddedLogImpl implements EmbeddedLog {
     this.#closed = true
     if (this.#maintenanceTimer !== undefined) clearInterval(this.#maintenanceTimer)
     await this.#maintenanceRunning
-    await this.#adminChain.catch(() => undefined)
+    await this.#txns?.drain()
     if (!this.#readOnly) await this.#groupCommit.flush()
     this.#closeFiles()
   }
@@ -598,12 +469,6 @@ class EmbeddedLogImpl implements EmbeddedLog {
   #closeFiles(): void {
     for (const { partitions } of this.#topics.values()) for (const p of partitions) p.close()
     this.#lock?.release()
-  }
-
-  #serialized<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.#adminChain.then(work, work)
-    this.#adminChain = next.catch(() => undefined)
-    return next
   }
 
   #checkOpen(): void {
