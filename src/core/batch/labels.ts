@@ -1,0 +1,32 @@
+/**
+ * A label set: flat `[name0, value0, name1, value1, …]`, sorted by name, names unique. The metric
+ * name is the label `__name__`, as in Prometheus. Flat arrays keep a series to one allocation and
+ * make interning cheap (`labelsKey`).
+ */
+export type Labels = readonly string[]
+
+export const METRIC_NAME_LABEL = '__name__'
+
+/** A string identifying a label set, for interning series within a batch or a tenant. */
+export function labelsKey(labels: Labels): string {
+  return labels.join('\u0000')
+}
+
+/** Sorts `[name, value, …]` pairs by name in place and returns them (names must be unique). */
+export function sortLabels(pairs: string[]): string[] {
+  if (pairs.length <= 2) return pairs
+  const idx = Array.from({ length: pairs.length / 2 }, (_, i) => i)
+  idx.sort((a, b) => (pairs[a * 2]! < pairs[b * 2]! ? -1 : pairs[a * 2]! > pairs[b * 2]! ? 1 : 0))
+  const copy = pairs.slice()
+  idx.forEach((from, to) => {
+    pairs[to * 2] = copy[from * 2]!
+    pairs[to * 2 + 1] = copy[from * 2 + 1]!
+  })
+  return pairs
+}
+
+/** The value of label `name`, or undefined. */
+export function labelValue(labels: Labels, name: string): string | undefined {
+  for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) return labels[i + 1]
+  return undefined
+}
