@@ -2,3 +2,5 @@ export { METRIC_NAME_LABEL, labelValue, labelsKey, sortLabels } from './labels.j
 export type { Labels } from './labels.js'
 export { MetricBatchBuilder, SERIES_KIND_CODE, seriesKinds } from './metric-batch.js'
 export type { KeptPoint, MetricBatch, SeriesKind } from './metric-batch.js'
+export { METRIC_BATCH_FORMAT_VERSION, decodeMetricBatch, encodeMetricBatch } from './metric-batch-codec.js'
+export type { DecodeBatchResult } from './metric-batch-codec.js'
