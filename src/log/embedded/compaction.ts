@@ -43,7 +43,7 @@ export interface CompactionResult {
 const CHUNK_BYTES = 4 * 1024 * 1024
 
 export function compactPartition(part: Partition, nowMs: number): CompactionResult {
-  const { topicConfig, logConfig, dir } = part.settings
+  const { topicConfig, logConfig } = part.settings
   if (topicConfig.cleanupPolicy !== 'compact') return { segmentsRewritten: 0, recordsRemoved: 0 }
   const lso = part.lastStableOffset
   const sealed = part.segments.slice(0, -1)
@@ -114,7 +114,6 @@ export function compactPartition(part: Partition, nowMs: number): CompactionResu
     [...result, ...part.segments.slice(cleanable.length)],
     part.aborted.filter((a) => a.lastOffset >= cleanedEnd),
   )
-  void dir
   return { segmentsRewritten: rewritten, recordsRemoved: removed }
 }
 
