@@ -1,0 +1,15 @@
+export { decodeRemoteWrite } from './decode-remote-write.js'
+export type { DecodeFailure, DecodeResult, DecodeSuccess } from './decode-result.js'
+export {
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  DEFAULT_MAX_LABEL_NAME_LENGTH,
+  DEFAULT_MAX_LABEL_VALUE_LENGTH,
+  DEFAULT_MAX_LABELS_PER_SERIES,
+  DEFAULT_REMOTE_WRITE_LIMITS,
+  resolveLimits,
+} from './limits.js'
+export type { RemoteWriteLimits } from './limits.js'
+export { isRejectReason, rejectReasons } from './reject-reason.js'
+export type { RejectReason } from './reject-reason.js'
+export { snappyUncompressedLength, uncompressSnappyBlock } from './snappy-block.js'
+export { decodeWriteRequest } from './write-request-decoder.js'
