@@ -9,7 +9,7 @@ import type { RemoteWriteLimits } from './limits.js'
 import { kindForName, readMetadata } from './metadata.js'
 import { emptyRejectCounts } from './reject-reason.js'
 import type { RejectReason } from './reject-reason.js'
-import { decodeUtf8 } from './utf8.js'
+import { asBuffer, decodeAscii, decodeUtf8 } from './utf8.js'
 
 /*
  * Field numbers from prompb remote.proto / types.proto (remote_write v1):
@@ -60,7 +60,7 @@ export function decodeWriteRequest(
   }
   if (r.error !== undefined) return { ok: false, reason: `malformed WriteRequest: ${r.error}` }
 
-  const d = new SeriesDecoder(bytes, tenant, limits, kinds)
+  const d = new SeriesDecoder(asBuffer(bytes), tenant, limits, kinds)
   r.pos = 0
   while (r.pos < r.end) {
     const start = r.pos
@@ -79,7 +79,7 @@ export function decodeWriteRequest(
 
 /** Per-request state: the builder, reject counters and a reader over the same bytes. */
 class SeriesDecoder {
-  readonly #buf: Uint8Array
+  readonly #buf: Buffer
   readonly #r: ProtoReader
   readonly #limits: RemoteWriteLimits
   readonly #kinds: ReadonlyMap<string, SeriesKind>
@@ -90,7 +90,7 @@ class SeriesDecoder {
   #rejected = 0
   #exemplars = 0
 
-  constructor(buf: Uint8Array, tenant: string, limits: RemoteWriteLimits, kinds: Map<string, SeriesKind>) {
+  constructor(buf: Buffer, tenant: string, limits: RemoteWriteLimits, kinds: Map<string, SeriesKind>) {
     this.#buf = buf
     this.#r = new ProtoReader(buf)
     this.#limits = limits
@@ -239,7 +239,7 @@ class SeriesDecoder {
     if (value === undefined) {
       return this.#reject('invalid_utf8', `label ${this.#quote(ns, ne)} has a value that is not UTF-8`)
     }
-    labels.push(decodeUtf8(buf, ns, ne)!, value)
+    labels.push(decodeAscii(buf, ns, ne), value)
     return undefined
   }
 
