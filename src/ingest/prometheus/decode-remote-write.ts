@@ -1,6 +1,7 @@
 import type { DecodeResult } from './decode-result.js'
 import { resolveLimits } from './limits.js'
 import type { RemoteWriteLimits } from './limits.js'
+import { DEFAULT_MAX_CACHED_SERIES, SeriesCache } from './series-cache.js'
 import { uncompressSnappyBlock } from './snappy-block.js'
 import { decodeWriteRequest } from './write-request-decoder.js'
 
@@ -28,4 +29,41 @@ export function decodeRemoteWrite(
   const raw = uncompressSnappyBlock(body, resolved.maxDecompressedBytes)
   if (!raw.ok) return raw
   return decodeWriteRequest(raw.bytes, tenant, resolved)
+}
+
+export interface RemoteWriteDecoderOptions {
+  readonly limits?: Partial<RemoteWriteLimits>
+  /** Label sets remembered across requests (0 disables the cache); see SeriesCache. */
+  readonly maxCachedSeries?: number
+}
+
+/**
+ * `decodeRemoteWrite` with a cache of validated label sets that lives across requests: the same
+ * series arrive in request after request, and a hit skips decoding and validating their labels.
+ * One instance per receiver (or per worker thread); `decode` is synchronous and never throws.
+ *
+ * ```ts
+ * const decoder = new RemoteWriteDecoder({ limits: { maxLabelsPerSeries: 40 } })
+ * const res = decoder.decode(body, tenant)
+ * ```
+ */
+export class RemoteWriteDecoder {
+  readonly #limits: RemoteWriteLimits
+  readonly #cache: SeriesCache
+
+  constructor(options: RemoteWriteDecoderOptions = {}) {
+    this.#limits = resolveLimits(options.limits)
+    this.#cache = new SeriesCache(options.maxCachedSeries ?? DEFAULT_MAX_CACHED_SERIES)
+  }
+
+  /** Label sets currently cached. */
+  get cachedSeries(): number {
+    return this.#cache.size
+  }
+
+  decode(body: Uint8Array, tenant: string): DecodeResult {
+    const raw = uncompressSnappyBlock(body, this.#limits.maxDecompressedBytes)
+    if (!raw.ok) return raw
+    return decodeWriteRequest(raw.bytes, tenant, this.#limits, this.#cache)
+  }
 }

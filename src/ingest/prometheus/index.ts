@@ -1,4 +1,5 @@
-export { decodeRemoteWrite } from './decode-remote-write.js'
+export { RemoteWriteDecoder, decodeRemoteWrite } from './decode-remote-write.js'
+export type { RemoteWriteDecoderOptions } from './decode-remote-write.js'
 export type { DecodeFailure, DecodeResult, DecodeSuccess } from './decode-result.js'
 export {
   DEFAULT_MAX_DECOMPRESSED_BYTES,
@@ -13,3 +14,5 @@ export { isRejectReason, rejectReasons } from './reject-reason.js'
 export type { RejectReason } from './reject-reason.js'
 export { snappyUncompressedLength, uncompressSnappyBlock } from './snappy-block.js'
 export { decodeWriteRequest } from './write-request-decoder.js'
+export { DEFAULT_MAX_CACHED_SERIES, SeriesCache } from './series-cache.js'
+export type { CachedSeries } from './series-cache.js'

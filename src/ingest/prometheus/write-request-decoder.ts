@@ -1,15 +1,17 @@
-import { MetricBatchBuilder, METRIC_NAME_LABEL, sortLabels } from '../../core/batch/index.js'
+import type { Buffer } from 'node:buffer'
+import { MetricBatchBuilder, METRIC_NAME_LABEL } from '../../core/batch/index.js'
 import type { SeriesKind } from '../../core/batch/index.js'
 import { ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../protobuf/proto-reader.js'
 import { MAX_REJECT_DETAILS } from './decode-result.js'
 import type { DecodeResult } from './decode-result.js'
-import { isValidLabelName } from './label-check.js'
+import { appendLabel, duplicate, sortAndCheck } from './label-check.js'
+import type { LabelProblem } from './label-check.js'
 import { DEFAULT_REMOTE_WRITE_LIMITS } from './limits.js'
 import type { RemoteWriteLimits } from './limits.js'
 import { kindForName, readMetadata } from './metadata.js'
 import { emptyRejectCounts } from './reject-reason.js'
-import type { RejectReason } from './reject-reason.js'
-import { asBuffer, decodeAscii, decodeUtf8 } from './utf8.js'
+import type { SeriesCache } from './series-cache.js'
+import { asBuffer } from './utf8.js'
 
 /*
  * Field numbers from prompb remote.proto / types.proto (remote_write v1):
@@ -36,12 +38,14 @@ const BYTES_PER_SAMPLE_ESTIMATE = 24
 /**
  * Decodes an uncompressed `prometheus.WriteRequest` straight into a MetricBatchBuilder: no object
  * per sample, one label array per series. Metadata is read first (it follows the series on the
- * wire) so that series kinds are known when a series is interned. Never throws.
+ * wire) so that series kinds are known when a series is interned. With a `cache`, label sets seen
+ * in earlier requests are reused (see SeriesCache). Never throws.
  */
 export function decodeWriteRequest(
   bytes: Uint8Array,
   tenant: string,
   limits: RemoteWriteLimits = DEFAULT_REMOTE_WRITE_LIMITS,
+  cache?: SeriesCache,
 ): DecodeResult {
   const r = new ProtoReader(bytes)
   const kinds = new Map<string, SeriesKind>()
@@ -60,7 +64,7 @@ export function decodeWriteRequest(
   }
   if (r.error !== undefined) return { ok: false, reason: `malformed WriteRequest: ${r.error}` }
 
-  const d = new SeriesDecoder(asBuffer(bytes), tenant, limits, kinds)
+  const d = new SeriesDecoder(asBuffer(bytes), tenant, limits, kinds, cache)
   r.pos = 0
   while (r.pos < r.end) {
     const start = r.pos
@@ -83,6 +87,7 @@ class SeriesDecoder {
   readonly #r: ProtoReader
   readonly #limits: RemoteWriteLimits
   readonly #kinds: ReadonlyMap<string, SeriesKind>
+  readonly #cache: SeriesCache | undefined
   readonly #builder: MetricBatchBuilder
   readonly #counts = emptyRejectCounts()
   readonly #details: string[] = []
@@ -90,11 +95,18 @@ class SeriesDecoder {
   #rejected = 0
   #exemplars = 0
 
-  constructor(buf: Buffer, tenant: string, limits: RemoteWriteLimits, kinds: Map<string, SeriesKind>) {
+  constructor(
+    buf: Buffer,
+    tenant: string,
+    limits: RemoteWriteLimits,
+    kinds: Map<string, SeriesKind>,
+    cache: SeriesCache | undefined,
+  ) {
     this.#buf = buf
     this.#r = new ProtoReader(buf)
     this.#limits = limits
     this.#kinds = kinds
+    this.#cache = cache
     this.#builder = new MetricBatchBuilder(tenant, Math.ceil(buf.length / BYTES_PER_SAMPLE_ESTIMATE))
   }
 
@@ -110,52 +122,70 @@ class SeriesDecoder {
     }
   }
 
-  /** Decodes the TimeSeries in `[start, end)`; returns a wire error, or undefined. */
-  decode(start: number, end: number): string | undefined {
+  /**
+   * Decodes the TimeSeries in `[start, end)`; returns a wire error, or undefined. First pass: labels
+   * (or a cache hit on the raw bytes of the leading labels) and counts; second pass: samples.
+   */
+  decode(start: number, end: number, useCache = true): string | undefined {
     const r = this.#r
-    r.pos = start
     r.end = end
+    let key: string | undefined
+    let cached = undefined as ReturnType<SeriesCache['get']>
+    let keyEnd = start
+    if (useCache && this.#cache !== undefined) {
+      keyEnd = this.#leadingLabelsEnd(start, end)
+      if (r.error !== undefined) return r.error
+      if (keyEnd > start) {
+        key = this.#buf.toString('latin1', start, keyEnd)
+        cached = this.#cache.get(key)
+      }
+    }
+    r.pos = cached === undefined ? start : keyEnd
     const labels: string[] = []
-    let reject: RejectReason | undefined
+    let problem: LabelProblem | undefined
     let sorted = true
     let prev = ''
     let samples = 0
     let histograms = 0
+    let exemplars = 0
     while (r.pos < end && r.error === undefined) {
+      const tagPos = r.pos
       const tag = r.tag()
       if (tag === SAMPLE_TAG) {
         r.pos = r.lengthDelimited()
         samples++
       } else if (tag === LABEL_TAG) {
+        if (cached !== undefined) return this.decode(start, end, false) // labels not contiguous
+        if (tagPos >= keyEnd) key = undefined
         const labelEnd = r.lengthDelimited()
-        if (reject !== undefined) {
+        if (problem !== undefined) {
           r.pos = labelEnd
           continue
         }
-        let nameStart = 0
-        let nameEnd = 0
-        let valueStart = 0
-        let valueEnd = 0
+        let ns = 0
+        let ne = 0
+        let vs = 0
+        let ve = 0
         while (r.pos < labelEnd && r.error === undefined) {
           const t = r.tag()
           if (t === LABEL_NAME_TAG) {
-            nameEnd = r.lengthDelimited()
-            nameStart = r.pos
-            r.pos = nameEnd
+            ne = r.lengthDelimited()
+            ns = r.pos
+            r.pos = ne
           } else if (t === LABEL_VALUE_TAG) {
-            valueEnd = r.lengthDelimited()
-            valueStart = r.pos
-            r.pos = valueEnd
+            ve = r.lengthDelimited()
+            vs = r.pos
+            r.pos = ve
           } else r.skip(t)
         }
         if (r.pos !== labelEnd) r.fail('Label overruns its length')
         if (r.error !== undefined) break
         const before = labels.length
-        reject = this.#label(labels, nameStart, nameEnd, valueStart, valueEnd)
-        if (reject !== undefined || labels.length === before) continue
+        problem = appendLabel(labels, this.#buf, this.#limits, ns, ne, vs, ve)
+        if (problem !== undefined || labels.length === before) continue
         const name = labels[before]!
         if (before > 0 && name <= prev) {
-          if (name === prev) reject = this.#reject('duplicate_label_name', `label "${name}" appears twice`)
+          if (name === prev) problem = duplicate(name)
           else sorted = false
         }
         prev = name
@@ -164,28 +194,51 @@ class SeriesDecoder {
         histograms++
       } else if (tag === EXEMPLAR_TAG) {
         r.pos = r.lengthDelimited()
-        this.#exemplars++
+        exemplars++
       } else r.skip(tag)
     }
     if (r.error !== undefined) return r.error
     this.#received += samples + histograms
-    if (reject === undefined && !sorted) reject = this.#sortAndCheck(labels)
-    let metricName: string | undefined
-    if (reject === undefined) {
-      for (let i = 0; i < labels.length; i += 2)
-        if (labels[i] === METRIC_NAME_LABEL) metricName = labels[i + 1]
-      if (metricName === undefined) reject = this.#reject('missing_metric_name', 'no or empty __name__ label')
-    }
-    if (reject !== undefined || metricName === undefined) {
-      this.#count(reject ?? 'missing_metric_name', samples + histograms, labels)
-      return undefined
+    this.#exemplars += exemplars
+    let metricName = cached?.metricName
+    const series = cached?.labels ?? labels
+    if (cached === undefined) {
+      if (problem === undefined && !sorted) problem = sortAndCheck(labels)
+      if (problem === undefined) {
+        for (let i = 0; i < labels.length; i += 2) {
+          if (labels[i] === METRIC_NAME_LABEL) metricName = labels[i + 1]
+        }
+        if (metricName === undefined) {
+          problem = { reason: 'missing_metric_name', detail: 'no or empty __name__ label' }
+        }
+      }
+      if (problem !== undefined || metricName === undefined) {
+        this.#reject(problem ?? { reason: 'missing_metric_name', detail: '' }, samples + histograms, labels)
+        return undefined
+      }
+      if (key !== undefined) this.#cache?.set(key, { labels, metricName })
     }
     if (histograms > 0) {
-      this.#count('unsupported_native_histogram', histograms, labels)
-      this.#detail(labels, 'native histograms are not supported yet')
+      const detail = 'native histograms are not supported yet'
+      this.#reject({ reason: 'unsupported_native_histogram', detail }, histograms, series)
     }
-    if (samples > 0) return this.#samples(start, end, this.#builder.series(labels, this.#kindOf(metricName)))
+    if (samples > 0 && metricName !== undefined) {
+      return this.#samples(start, end, this.#builder.series(series, this.#kindOf(metricName)))
+    }
     return undefined
+  }
+
+  /** The end of the label fields at the start of the series (= start when it starts otherwise). */
+  #leadingLabelsEnd(start: number, end: number): number {
+    const r = this.#r
+    r.pos = start
+    let labelsEnd = start
+    while (r.pos < end && r.error === undefined) {
+      if (r.tag() !== LABEL_TAG) break
+      r.pos = r.lengthDelimited()
+      labelsEnd = r.pos
+    }
+    return labelsEnd
   }
 
   /** Second pass over the series: appends its samples. */
@@ -218,65 +271,13 @@ class SeriesDecoder {
     return this.#kinds.size === 0 ? 'unknown' : kindForName(name, this.#kinds)
   }
 
-  /** Validates one label and appends it (empty values mean "no label" and are dropped). */
-  #label(labels: string[], ns: number, ne: number, vs: number, ve: number): RejectReason | undefined {
-    const buf = this.#buf
-    const lim = this.#limits
-    if (ne - ns > lim.maxLabelNameLength) {
-      return this.#reject('label_name_too_long', `a label name is ${ne - ns} bytes long`)
-    }
-    if (!isValidLabelName(buf, ns, ne)) {
-      return this.#reject('invalid_label_name', `label name ${this.#quote(ns, ne)} is invalid`)
-    }
-    if (ve - vs > lim.maxLabelValueLength) {
-      return this.#reject('label_value_too_long', `label ${this.#quote(ns, ne)} has a ${ve - vs}-byte value`)
-    }
-    if (ve === vs) return undefined
-    if (labels.length >= lim.maxLabelsPerSeries * 2) {
-      return this.#reject('too_many_labels', `more than ${lim.maxLabelsPerSeries} labels`)
-    }
-    const value = decodeUtf8(buf, vs, ve)
-    if (value === undefined) {
-      return this.#reject('invalid_utf8', `label ${this.#quote(ns, ne)} has a value that is not UTF-8`)
-    }
-    labels.push(decodeAscii(buf, ns, ne), value)
-    return undefined
-  }
-
-  #sortAndCheck(labels: string[]): RejectReason | undefined {
-    sortLabels(labels)
-    for (let i = 2; i < labels.length; i += 2) {
-      if (labels[i] === labels[i - 2]) {
-        return this.#reject('duplicate_label_name', `label "${labels[i]}" appears twice`)
-      }
-    }
-    return undefined
-  }
-
-  #pendingDetail = ''
-
-  #reject(reason: RejectReason, detail: string): RejectReason {
-    if (this.#details.length < MAX_REJECT_DETAILS) this.#pendingDetail = detail
-    return reason
-  }
-
-  #count(reason: RejectReason, n: number, labels: readonly string[]): void {
-    this.#counts[reason] += n
+  #reject(problem: LabelProblem, n: number, labels: readonly string[]): void {
+    this.#counts[problem.reason] += n
     this.#rejected += n
-    if (reason !== 'unsupported_native_histogram') this.#detail(labels, this.#pendingDetail)
-    this.#pendingDetail = ''
-  }
-
-  #detail(labels: readonly string[], what: string): void {
     if (this.#details.length >= MAX_REJECT_DETAILS) return
     const shown: string[] = []
     for (let i = 0; i < labels.length && i < 16; i += 2)
       shown.push(`${labels[i]}=${JSON.stringify(labels[i + 1])}`)
-    this.#details.push(`series {${shown.join(', ')}}: ${what}`)
-  }
-
-  #quote(start: number, end: number): string {
-    const s = new TextDecoder().decode(this.#buf.subarray(start, Math.min(end, start + 64)))
-    return JSON.stringify(end - start > 64 ? `${s}…` : s)
+    this.#details.push(`series {${shown.join(', ')}}: ${problem.detail}`)
   }
 }
