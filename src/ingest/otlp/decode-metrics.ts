@@ -5,6 +5,7 @@ import type { DecodeLimits, DecodeResult } from './decode-result.js'
 import { sumShape } from './metric-shape.js'
 import type { MetricShape } from './metric-shape.js'
 import { ProtoDecodeContext } from './proto-context.js'
+import { SeriesCache } from './series-cache.js'
 import {
   decodeExponentialHistogramPoint,
   decodeHistogramPoint,
@@ -20,7 +21,8 @@ import {
  * one by one and counted, and the rest is accepted. See README.md for the mapping rules.
  *
  * The batch does not reference `bytes` (rejected and kept points are copies), so the caller may
- * reuse the buffer once this returns.
+ * reuse the buffer once this returns. Pass a `SeriesCache` kept across requests (or use
+ * `OtlpMetricsDecoder`, which does) to skip label work for series seen before: the hot path.
  *
  * ```ts
  * const res = decodeOtlpMetricsProto(body, 'acme')
@@ -32,8 +34,9 @@ export function decodeOtlpMetricsProto(
   bytes: Uint8Array,
   tenant: string,
   limits?: Partial<DecodeLimits>,
+  cache: SeriesCache = new SeriesCache(),
 ): DecodeResult {
-  const ctx = new ProtoDecodeContext(bytes, tenant, resolveLimits(limits))
+  const ctx = new ProtoDecodeContext(bytes, tenant, resolveLimits(limits), cache)
   const r = ctx.r
   while (r.more) {
     const tag = r.tag()

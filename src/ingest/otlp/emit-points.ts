@@ -56,37 +56,57 @@ export function checkHistogram(s: PointScratch): RejectReason | undefined {
 }
 
 /**
- * `_bucket{le=…}` samples with cumulative counts (the last, `le="+Inf"`, is `count`), then `_sum`
- * when the point has one, then `_count`. Call `checkHistogram` first.
+ * The series a histogram point writes, in order: `_bucket{le=…}` per bound (when the point has
+ * bucket counts), `_bucket{le="+Inf"}`, `_sum` (when it has one), `_count`. Call `checkHistogram`
+ * first. The list depends only on the labels, the bounds and `hasSum`, so decoders cache it.
  */
+export function histogramLabels(base: Labels, s: PointScratch, hasSum: boolean): Labels[] {
+  const bucket = renamed(base, '_bucket')
+  const out: Labels[] = []
+  if (s.nCounts > 0)
+    for (let i = 0; i < s.nBounds; i++) out.push(withLabel(bucket, 'le', formatDouble(s.bounds[i]!)))
+  out.push(withLabel(bucket, 'le', '+Inf'))
+  if (hasSum) out.push(renamed(base, '_sum'))
+  out.push(renamed(base, '_count'))
+  return out
+}
+
+/** Samples for the series of `histogramLabels` (same order); bucket counts become cumulative. */
 export function emitHistogram(
   b: MetricBatchBuilder,
-  base: Labels,
+  series: ArrayLike<number>,
   tsMs: number,
   isStale: boolean,
   count: number,
   sum: number | undefined,
   s: PointScratch,
 ): void {
-  const bucket = renamed(base, '_bucket')
+  let k = 0
   let cumulative = 0
   if (s.nCounts > 0) {
     for (let i = 0; i < s.nBounds; i++) {
       cumulative += s.counts[i]!
-      const idx = b.series(withLabel(bucket, 'le', formatDouble(s.bounds[i]!)), 'histogram')
-      b.sample(idx, tsMs, isStale ? STALE_NAN : cumulative)
+      b.sample(series[k++]!, tsMs, isStale ? STALE_NAN : cumulative)
     }
   }
-  b.sample(b.series(withLabel(bucket, 'le', '+Inf'), 'histogram'), tsMs, isStale ? STALE_NAN : count)
-  if (sum !== undefined)
-    b.sample(b.series(renamed(base, '_sum'), 'histogram'), tsMs, isStale ? STALE_NAN : sum)
-  b.sample(b.series(renamed(base, '_count'), 'histogram'), tsMs, isStale ? STALE_NAN : count)
+  b.sample(series[k++]!, tsMs, isStale ? STALE_NAN : count)
+  if (sum !== undefined) b.sample(series[k++]!, tsMs, isStale ? STALE_NAN : sum)
+  b.sample(series[k]!, tsMs, isStale ? STALE_NAN : count)
 }
 
-/** `{quantile=…}` samples (quantiles in `s.bounds`, values in `s.counts`), `_sum` and `_count`. */
+/** The series of a summary point: `{quantile=…}` per quantile (in `s.bounds`), `_sum`, `_count`. */
+export function summaryLabels(base: Labels, s: PointScratch): Labels[] {
+  const out: Labels[] = []
+  const n = Math.min(s.nBounds, s.nCounts)
+  for (let i = 0; i < n; i++) out.push(withLabel(base, 'quantile', formatDouble(s.bounds[i]!)))
+  out.push(renamed(base, '_sum'), renamed(base, '_count'))
+  return out
+}
+
+/** Samples for the series of `summaryLabels`: quantile values (in `s.counts`), sum, count. */
 export function emitSummary(
   b: MetricBatchBuilder,
-  base: Labels,
+  series: ArrayLike<number>,
   tsMs: number,
   isStale: boolean,
   count: number,
@@ -94,10 +114,16 @@ export function emitSummary(
   s: PointScratch,
 ): void {
   const n = Math.min(s.nBounds, s.nCounts)
-  for (let i = 0; i < n; i++) {
-    const idx = b.series(withLabel(base, 'quantile', formatDouble(s.bounds[i]!)), 'summary')
-    b.sample(idx, tsMs, isStale ? STALE_NAN : s.counts[i]!)
-  }
-  b.sample(b.series(renamed(base, '_sum'), 'summary'), tsMs, isStale ? STALE_NAN : sum)
-  b.sample(b.series(renamed(base, '_count'), 'summary'), tsMs, isStale ? STALE_NAN : count)
+  for (let i = 0; i < n; i++) b.sample(series[i]!, tsMs, isStale ? STALE_NAN : s.counts[i]!)
+  b.sample(series[n]!, tsMs, isStale ? STALE_NAN : sum)
+  b.sample(series[n + 1]!, tsMs, isStale ? STALE_NAN : count)
+}
+
+/** Interns a family's series in the batch (for decoders that don't cache). */
+export function internAll(
+  b: MetricBatchBuilder,
+  labels: readonly Labels[],
+  kind: 'histogram' | 'summary',
+): number[] {
+  return labels.map((l) => b.series(l, kind))
 }

@@ -12,3 +12,5 @@ export type {
 export { readExponentialHistogramPoint } from './exponential-histogram.js'
 export type { ExponentialHistogramBuckets, ExponentialHistogramPoint } from './exponential-histogram.js'
 export { STALE_NAN, isStaleNaN } from './stale-nan.js'
+export { OtlpMetricsDecoder } from './otlp-metrics-decoder.js'
+export type { OtlpMetricsDecoderOptions } from './otlp-metrics-decoder.js'

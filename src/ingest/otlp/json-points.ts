@@ -1,5 +1,12 @@
 import type { JsonDecodeContext } from './decode-metrics-json.js'
-import { checkHistogram, emitHistogram, emitSummary } from './emit-points.js'
+import {
+  checkHistogram,
+  emitHistogram,
+  emitSummary,
+  histogramLabels,
+  internAll,
+  summaryLabels,
+} from './emit-points.js'
 import { encodeExponentialHistogramPoint, writeKeyValue } from './exponential-histogram.js'
 import { arrayField, asObject, doubleField, intField, timeField, toDouble } from './json-fields.js'
 import type { JsonObject } from './json-fields.js'
@@ -68,7 +75,8 @@ function histogramPoint(
   if (invalid !== undefined) return ctx.reject(invalid, point)
   const labels = ctx.pointLabels(point, what, 1)
   if (typeof labels === 'string') return ctx.reject(labels, point)
-  emitHistogram(ctx.builder, labels, timeMs, isStale, count, sum, s)
+  const series = internAll(ctx.builder, histogramLabels(labels, s, sum !== undefined), 'histogram')
+  emitHistogram(ctx.builder, series, timeMs, isStale, count, sum, s)
   ctx.accepted++
 }
 
@@ -92,7 +100,15 @@ function summaryPoint(
   if (timeMs === 0) return ctx.reject('missing_timestamp', point)
   const labels = ctx.pointLabels(point, what, 1)
   if (typeof labels === 'string') return ctx.reject(labels, point)
-  emitSummary(ctx.builder, labels, timeMs, isStale, count, sum, s)
+  emitSummary(
+    ctx.builder,
+    internAll(ctx.builder, summaryLabels(labels, s), 'summary'),
+    timeMs,
+    isStale,
+    count,
+    sum,
+    s,
+  )
   ctx.accepted++
 }
 

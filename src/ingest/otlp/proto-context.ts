@@ -2,13 +2,14 @@ import { MetricBatchBuilder } from '../../core/batch/index.js'
 import type { Labels, SeriesKind } from '../../core/batch/index.js'
 import { ProtoReader } from '../protobuf/proto-reader.js'
 import { readKeyValue } from './any-value-proto.js'
-import { RejectTally, rejectReasons } from './decode-result.js'
+import { RejectTally } from './decode-result.js'
 import type { DecodeLimits, DecodeSuccess, RejectReason } from './decode-result.js'
-import { PointScratch } from './emit-points.js'
+import { PointScratch, histogramLabels, summaryLabels } from './emit-points.js'
 import { LabelSetBuilder, resourceLabels } from './label-set.js'
 import type { ServiceIdentity } from './label-set.js'
 import { familyName } from './metric-shape.js'
 import type { MetricShape } from './metric-shape.js'
+import type { CachedSeries, SeriesCache } from './series-cache.js'
 
 const SERIES_KIND: Readonly<Record<MetricShape, SeriesKind>> = {
   gauge: 'gauge',
@@ -19,11 +20,12 @@ const SERIES_KIND: Readonly<Record<MetricShape, SeriesKind>> = {
 }
 
 /**
- * State of one protobuf decode: the reader, the batch being built, rejects, and a cache from a
- * point's raw attribute bytes to its series. The cache is what makes the hot path cheap: a point
- * whose attribute bytes were seen before (under the same metric) costs one map lookup, with no
- * UTF-8 decoding, sanitising, sorting or interning. Equal bytes always mean equal labels, so the
- * cache can't be wrong; unequal bytes for equal labels just miss and intern to the same series.
+ * State of one protobuf decode: the reader, the batch being built, rejects, and the series cache
+ * (series-cache.ts, kept across requests by `OtlpMetricsDecoder`). The cache is what makes the hot
+ * path cheap: a point whose attribute bytes were seen before under the same resource and metric
+ * costs one map lookup, with no UTF-8 decoding, sanitising or sorting. Equal bytes always mean
+ * equal labels, so the cache can't be wrong; unequal bytes for equal labels just miss and intern
+ * to the same series.
  */
 export class ProtoDecodeContext {
   readonly r: ProtoReader
@@ -42,56 +44,96 @@ export class ProtoDecodeContext {
   errorAt: string | undefined
   readonly #text: Buffer
   readonly #labels: LabelSetBuilder
-  readonly #cache = new Map<string, number>()
-  readonly #bases: Labels[] = []
-  #metricKey = ''
-  #metricSeq = 0
+  readonly #cache: SeriesCache
+  readonly #epoch: number
+  #resourceKey = ''
+  #metric = new Map<string, CachedSeries>()
   readonly #addLabel = (key: string, value: string): void => this.#labels.add(key, value)
 
-  constructor(bytes: Uint8Array, tenant: string, limits: DecodeLimits) {
+  constructor(bytes: Uint8Array, tenant: string, limits: DecodeLimits, cache: SeriesCache) {
     this.r = new ProtoReader(bytes)
     this.#text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     this.builder = new MetricBatchBuilder(tenant, Math.max(256, bytes.length >>> 5))
     this.#labels = new LabelSetBuilder(limits)
+    this.#cache = cache
+    this.#epoch = cache.nextEpoch()
   }
 
   beginResource(): void {
     this.identity.name = undefined
     this.identity.namespace = undefined
     this.identity.instanceId = undefined
-    this.#metricSeq++
   }
 
   endResourceHeader(): void {
     this.resource = resourceLabels(this.identity)
+    this.#resourceKey = this.resource.join('\u0000')
   }
 
   beginMetric(rawName: string, shape: MetricShape): void {
     this.rawName = rawName
     this.shape = shape
     this.family = familyName(rawName, shape)
-    this.#metricKey = `${++this.#metricSeq}\u0001`
+    this.#metric = this.#cache.metric(`${this.#resourceKey}\u0001${rawName}\u0001${shape}`)
   }
 
   /**
-   * The series of the point in `[pStart, pEnd)` whose attributes (field tag `attrTag`) lie in
-   * `[aStart, aEnd)` (aStart < 0: none). For gauge, counter and exponential-histogram points a
-   * builder series index; for histogram and summary points an index for `base()`. Returns -1 and
-   * counts the reject when the label set breaks a limit.
+   * The cached series of the point in `[pStart, pEnd)` whose attributes (field tag `attrTag`) lie
+   * in `[aStart, aEnd)` (aStart < 0: none); undefined, with the reject counted, when its label set
+   * breaks a limit.
    */
-  series(attrTag: number, aStart: number, aEnd: number, pStart: number, pEnd: number): number {
-    const key = aStart < 0 ? this.#metricKey : this.#metricKey + this.#text.toString('latin1', aStart, aEnd)
-    let v = this.#cache.get(key)
-    if (v === undefined) {
-      v = this.#resolve(attrTag, aStart, aEnd)
-      this.#cache.set(key, v)
+  series(
+    attrTag: number,
+    aStart: number,
+    aEnd: number,
+    pStart: number,
+    pEnd: number,
+  ): CachedSeries | undefined {
+    const key = aStart < 0 ? '' : this.#text.toString('latin1', aStart, aEnd)
+    let entry = this.#metric.get(key)
+    if (entry === undefined) {
+      const labels = this.#resolve(attrTag, aStart, aEnd)
+      entry =
+        typeof labels === 'string'
+          ? this.#cache.add(this.#metric, key, undefined, labels)
+          : this.#cache.add(this.#metric, key, labels, undefined)
     }
-    if (v < 0) this.reject(rejectReasons[-v - 1]!, pStart, pEnd)
-    return v < 0 ? -1 : v
+    if (entry.reason !== undefined) this.reject(entry.reason, pStart, pEnd)
+    return entry.labels === undefined ? undefined : entry
   }
 
-  base(i: number): Labels {
-    return this.#bases[i]!
+  /** The batch index of a gauge, counter or exponential-histogram series. */
+  index(entry: CachedSeries): number {
+    if (entry.epoch !== this.#epoch) {
+      entry.index = this.builder.series(entry.labels!, SERIES_KIND[this.shape])
+      entry.epoch = this.#epoch
+    }
+    return entry.index
+  }
+
+  /** The batch indexes of the series a histogram or summary point writes (see emit-points.ts). */
+  familyIndexes(entry: CachedSeries, hasSum: boolean): number[] {
+    const s = this.scratch
+    const hasCounts = s.nCounts > 0
+    if (
+      entry.family === undefined ||
+      entry.familyHasSum !== hasSum ||
+      entry.familyHasCounts !== hasCounts ||
+      !sameBounds(entry.familyBounds, s.bounds, s.nBounds)
+    ) {
+      const isHistogram = this.shape === 'histogram'
+      entry.family = isHistogram ? histogramLabels(entry.labels!, s, hasSum) : summaryLabels(entry.labels!, s)
+      entry.familyBounds = s.bounds.slice(0, s.nBounds)
+      entry.familyHasSum = hasSum
+      entry.familyHasCounts = hasCounts
+      entry.epoch = -1
+    }
+    if (entry.epoch !== this.#epoch) {
+      const kind = SERIES_KIND[this.shape]
+      entry.familyIndexes = entry.family.map((l) => this.builder.series(l, kind))
+      entry.epoch = this.#epoch
+    }
+    return entry.familyIndexes
   }
 
   reject(reason: RejectReason, pStart: number, pEnd: number): void {
@@ -109,7 +151,7 @@ export class ProtoDecodeContext {
     }
   }
 
-  #resolve(attrTag: number, aStart: number, aEnd: number): number {
+  #resolve(attrTag: number, aStart: number, aEnd: number): Labels | RejectReason {
     const r = this.r
     this.#labels.reset()
     if (aStart >= 0) {
@@ -130,15 +172,17 @@ export class ProtoDecodeContext {
         if (r.error === undefined) r.pos = kvEnd
       }
       r.end = end
-      if (r.error !== undefined) return -1
+      if (r.error !== undefined) return 'missing_value' // the request fails as a whole anyway
       r.pos = pos
     }
     const shape = this.shape
     const reserve = shape === 'histogram' || shape === 'summary' ? 1 : 0
-    const labels = this.#labels.build(this.family, this.resource, reserve)
-    if (typeof labels === 'string') return -1 - rejectReasons.indexOf(labels)
-    if (reserve === 0) return this.builder.series(labels, SERIES_KIND[shape])
-    this.#bases.push(labels)
-    return this.#bases.length - 1
+    return this.#labels.build(this.family, this.resource, reserve)
   }
+}
+
+function sameBounds(a: Float64Array, b: Float64Array, n: number): boolean {
+  if (a.length !== n) return false
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false
+  return true
 }

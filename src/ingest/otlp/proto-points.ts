@@ -89,9 +89,9 @@ export function decodeNumberPoint(ctx: ProtoDecodeContext): void {
   const isStale = (flags & FLAG_NO_RECORDED_VALUE) !== 0
   if (timeMs === 0) return ctx.reject('missing_timestamp', start, r.end)
   if (!hasValue && !isStale) return ctx.reject('missing_value', start, r.end)
-  const series = ctx.series(NUM_ATTR_T, aStart, aEnd, start, r.end)
-  if (series < 0) return
-  ctx.builder.sample(series, timeMs, isStale ? STALE_NAN : value)
+  const entry = ctx.series(NUM_ATTR_T, aStart, aEnd, start, r.end)
+  if (entry === undefined) return
+  ctx.builder.sample(ctx.index(entry), timeMs, isStale ? STALE_NAN : value)
   ctx.accepted++
 }
 
@@ -130,10 +130,10 @@ export function decodeHistogramPoint(ctx: ProtoDecodeContext): void {
   if (timeMs === 0) return ctx.reject('missing_timestamp', start, r.end)
   const invalid = checkHistogram(s)
   if (invalid !== undefined) return ctx.reject(invalid, start, r.end)
-  const base = ctx.series(HIST_ATTR_T, aStart, aEnd, start, r.end)
-  if (base < 0) return
+  const entry = ctx.series(HIST_ATTR_T, aStart, aEnd, start, r.end)
+  if (entry === undefined) return
   const isStale = (flags & FLAG_NO_RECORDED_VALUE) !== 0
-  emitHistogram(ctx.builder, ctx.base(base), timeMs, isStale, count, sum, s)
+  emitHistogram(ctx.builder, ctx.familyIndexes(entry, sum !== undefined), timeMs, isStale, count, sum, s)
   ctx.accepted++
 }
 
@@ -160,10 +160,10 @@ export function decodeSummaryPoint(ctx: ProtoDecodeContext): void {
   }
   if (r.error !== undefined) return
   if (timeMs === 0) return ctx.reject('missing_timestamp', start, r.end)
-  const base = ctx.series(SUM_ATTR_T, aStart, aEnd, start, r.end)
-  if (base < 0) return
+  const entry = ctx.series(SUM_ATTR_T, aStart, aEnd, start, r.end)
+  if (entry === undefined) return
   const isStale = (flags & FLAG_NO_RECORDED_VALUE) !== 0
-  emitSummary(ctx.builder, ctx.base(base), timeMs, isStale, count, sum, s)
+  emitSummary(ctx.builder, ctx.familyIndexes(entry, true), timeMs, isStale, count, sum, s)
   ctx.accepted++
 }
 
@@ -202,8 +202,9 @@ export function decodeExponentialHistogramPoint(ctx: ProtoDecodeContext): void {
   }
   if (r.error !== undefined) return
   if (timeMs === 0) return ctx.reject('missing_timestamp', start, r.end)
-  const series = ctx.series(EXP_ATTR_T, aStart, aEnd, start, r.end)
-  if (series < 0) return
+  const entry = ctx.series(EXP_ATTR_T, aStart, aEnd, start, r.end)
+  if (entry === undefined) return
+  const series = ctx.index(entry)
   const payload = r.buf.slice(start, r.end)
   ctx.builder.keep({ kind: 'exponential_histogram', series, timestampMs: timeMs, payload })
   ctx.accepted++
