@@ -89,3 +89,15 @@ test('a cached reject is counted again in every request', () => {
   }
   assert.ok(ok(decoder.decodeJson('{"resourceMetrics":[]}', 't')).batch.length === 0)
 })
+
+test('kept and rejected points do not alias the request, even a Buffer the receiver reuses', async () => {
+  const { proto } = await recordSdkMetrics()
+  const buf = Buffer.from(proto)
+  const res = ok(new OtlpMetricsDecoder({ limits: { maxLabelsPerSeries: 6 } }).decodeProto(buf, 't'))
+  assert.ok(res.rejected > 0 && res.batch.keptPoints.length === 1)
+  const kept = [...res.batch.keptPoints[0]!.payload]
+  const rejected = [...res.rejects[0]!.payload]
+  buf.fill(0)
+  assert.deepEqual([...res.batch.keptPoints[0]!.payload], kept)
+  assert.deepEqual([...res.rejects[0]!.payload], rejected)
+})

@@ -1,3 +1,4 @@
+import { copyBytes } from './copy-bytes.js'
 import { MetricBatchBuilder } from '../../core/batch/index.js'
 import type { Labels, SeriesKind } from '../../core/batch/index.js'
 import { ProtoReader } from '../protobuf/proto-reader.js'
@@ -9,6 +10,7 @@ import { LabelSetBuilder, resourceLabels } from './label-set.js'
 import type { ServiceIdentity } from './label-set.js'
 import { familyName } from './metric-shape.js'
 import type { MetricShape } from './metric-shape.js'
+import { MetricSeries } from './series-cache.js'
 import type { CachedSeries, SeriesCache } from './series-cache.js'
 
 const SERIES_KIND: Readonly<Record<MetricShape, SeriesKind>> = {
@@ -47,7 +49,7 @@ export class ProtoDecodeContext {
   readonly #cache: SeriesCache
   readonly #epoch: number
   #resourceKey = ''
-  #metric = new Map<string, CachedSeries>()
+  #metric = new MetricSeries()
   readonly #addLabel = (key: string, value: string): void => this.#labels.add(key, value)
 
   constructor(bytes: Uint8Array, tenant: string, limits: DecodeLimits, cache: SeriesCache) {
@@ -89,14 +91,17 @@ export class ProtoDecodeContext {
     pStart: number,
     pEnd: number,
   ): CachedSeries | undefined {
-    const key = aStart < 0 ? '' : this.#text.toString('latin1', aStart, aEnd)
-    let entry = this.#metric.get(key)
+    const text = this.#text
+    const start = aStart < 0 ? 0 : aStart
+    const end = aStart < 0 ? 0 : aEnd
+    const hash = MetricSeries.hash(text, start, end)
+    let entry = this.#metric.find(text, start, end, hash)
     if (entry === undefined) {
       const labels = this.#resolve(attrTag, aStart, aEnd)
       entry =
         typeof labels === 'string'
-          ? this.#cache.add(this.#metric, key, undefined, labels)
-          : this.#cache.add(this.#metric, key, labels, undefined)
+          ? this.#cache.add(this.#metric, text, start, end, hash, undefined, labels)
+          : this.#cache.add(this.#metric, text, start, end, hash, labels, undefined)
     }
     if (entry.reason !== undefined) this.reject(entry.reason, pStart, pEnd)
     return entry.labels === undefined ? undefined : entry
@@ -137,7 +142,7 @@ export class ProtoDecodeContext {
   }
 
   reject(reason: RejectReason, pStart: number, pEnd: number): void {
-    this.tally.add(reason, this.rawName, this.r.buf.slice(pStart, pEnd))
+    this.tally.add(reason, this.rawName, copyBytes(this.r.buf, pStart, pEnd))
   }
 
   result(): DecodeSuccess {

@@ -1,3 +1,4 @@
+import { copyBytes } from './copy-bytes.js'
 import { WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../protobuf/proto-reader.js'
 import type { ProtoReader } from '../protobuf/proto-reader.js'
 import { checkHistogram, emitHistogram, emitSummary } from './emit-points.js'
@@ -205,7 +206,7 @@ export function decodeExponentialHistogramPoint(ctx: ProtoDecodeContext): void {
   const entry = ctx.series(EXP_ATTR_T, aStart, aEnd, start, r.end)
   if (entry === undefined) return
   const series = ctx.index(entry)
-  const payload = r.buf.slice(start, r.end)
+  const payload = copyBytes(r.buf, start, r.end)
   ctx.builder.keep({ kind: 'exponential_histogram', series, timestampMs: timeMs, payload })
   ctx.accepted++
 }

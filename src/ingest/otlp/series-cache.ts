@@ -1,3 +1,4 @@
+import { copyBytes } from './copy-bytes.js'
 import type { Labels } from '../../core/batch/index.js'
 import type { RejectReason } from './decode-result.js'
 
@@ -12,6 +13,8 @@ export interface CachedSeries {
   /** The point's label set (histogram/summary: the family's base labels); undefined if rejected. */
   readonly labels: Labels | undefined
   readonly reason: RejectReason | undefined
+  /** The raw attribute bytes (a copy), to confirm a hash match. */
+  readonly raw: Uint8Array
   /** The request in which `index` / `familyIndexes` were interned. */
   epoch: number
   index: number
@@ -26,14 +29,52 @@ export interface CachedSeries {
 export const DEFAULT_MAX_CACHED_SERIES = 100_000
 
 /**
+ * The cached series of one metric (resource + name + shape), found by a 32-bit FNV-1a hash of the
+ * raw attribute bytes and confirmed by comparing the bytes: no string is made per point. The rare
+ * key whose hash is taken by other bytes goes to `#overflow`, keyed by the bytes as latin1 text.
+ */
+export class MetricSeries {
+  readonly #byHash = new Map<number, CachedSeries>()
+  readonly #overflow = new Map<string, CachedSeries>()
+
+  static hash(buf: Uint8Array, start: number, end: number): number {
+    let h = 0x811c9dc5 | 0
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193)
+    return h
+  }
+
+  find(buf: Buffer, start: number, end: number, hash: number): CachedSeries | undefined {
+    const e = this.#byHash.get(hash)
+    if (e === undefined) return undefined
+    if (sameBytes(e.raw, buf, start, end)) return e
+    return this.#overflow.size === 0 ? undefined : this.#overflow.get(buf.toString('latin1', start, end))
+  }
+
+  set(buf: Buffer, start: number, end: number, hash: number, entry: CachedSeries): void {
+    if (!this.#byHash.has(hash)) this.#byHash.set(hash, entry)
+    else this.#overflow.set(buf.toString('latin1', start, end), entry)
+  }
+
+  clear(): void {
+    this.#byHash.clear()
+    this.#overflow.clear()
+  }
+}
+
+function sameBytes(a: Uint8Array, buf: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[start + i]) return false
+  return true
+}
+
+/**
  * Bounded: at `maxSeries` entries the cache is emptied and refills with what comes next (cheaper
  * than LRU bookkeeping on the hot path). Roughly (attribute bytes + labels) per entry, ~1 KiB for
  * a series with 10 labels. Not shared between threads; a decode is synchronous, so one cache can
  * serve every request of a receiver in turn.
  */
 export class SeriesCache {
-  /** Per metric (resource + name + shape), then per raw attribute bytes: two short keys hash faster than one long one. */
-  readonly #metrics = new Map<string, Map<string, CachedSeries>>()
+  readonly #metrics = new Map<string, MetricSeries>()
   readonly #max: number
   #size = 0
   #epoch = 0
@@ -51,25 +92,30 @@ export class SeriesCache {
     return ++this.#epoch
   }
 
-  /** The series of one metric, keyed by the latin1 text of their raw attribute bytes. */
-  metric(key: string): Map<string, CachedSeries> {
+  /** The series of one metric. */
+  metric(key: string): MetricSeries {
     let m = this.#metrics.get(key)
     if (m === undefined) {
-      m = new Map()
+      m = new MetricSeries()
       this.#metrics.set(key, m)
     }
     return m
   }
 
+  /** Caches the series of attribute bytes `buf[start, end)` (hash `hash`) of `metric`. */
   add(
-    metric: Map<string, CachedSeries>,
-    key: string,
+    metric: MetricSeries,
+    buf: Buffer,
+    start: number,
+    end: number,
+    hash: number,
     labels: Labels | undefined,
     reason: RejectReason | undefined,
   ): CachedSeries {
     const entry: CachedSeries = {
       labels,
       reason,
+      raw: copyBytes(buf, start, end),
       epoch: 0,
       index: -1,
       family: undefined,
@@ -84,7 +130,7 @@ export class SeriesCache {
       this.#metrics.clear()
       this.#size = 0
     }
-    metric.set(key, entry)
+    metric.set(buf, start, end, hash, entry)
     this.#size++
     return entry
   }
