@@ -1,4 +1,4 @@
-import { METRIC_NAME_LABEL, sortLabels } from '../../core/batch/index.js'
+import { METRIC_NAME_LABEL } from '../../core/batch/index.js'
 import type { Labels } from '../../core/batch/index.js'
 import type { DecodeLimits, RejectReason } from './decode-result.js'
 import { sanitizeLabelName } from './prometheus-names.js'
@@ -13,15 +13,15 @@ export interface ServiceIdentity {
 /**
  * Labels taken from the resource: `job` = `service.namespace/service.name` (or `service.name`),
  * `instance` = `service.instance.id`, and `service` = `service.name`, which the pipeline
- * partitions by. Other resource attributes do not become labels. Flat, unsorted pairs.
+ * partitions by. Other resource attributes do not become labels. Flat pairs, sorted by name.
  */
 export function resourceLabels(id: ServiceIdentity): string[] {
   const out: string[] = []
+  if (id.instanceId !== undefined && id.instanceId !== '') out.push('instance', id.instanceId)
   if (id.name !== undefined && id.name !== '') {
     const job = id.namespace !== undefined && id.namespace !== '' ? `${id.namespace}/${id.name}` : id.name
     out.push('job', job, 'service', id.name)
   }
-  if (id.instanceId !== undefined && id.instanceId !== '') out.push('instance', id.instanceId)
   return out
 }
 
@@ -38,6 +38,9 @@ export class LabelSetBuilder {
   readonly #limits: DecodeLimits
   readonly #keys: string[] = []
   readonly #values: string[] = []
+  /** Per attribute: its sanitised key; and the order of the kept attributes (reused). */
+  readonly #names: string[] = []
+  readonly #order: number[] = []
   #n = 0
 
   constructor(limits: DecodeLimits) {
@@ -54,39 +57,69 @@ export class LabelSetBuilder {
     this.#n++
   }
 
-  /** `reserve`: labels the caller adds afterwards (`le`, `quantile`), counted against the limit. */
+  /**
+   * `resource`: sorted pairs (see `resourceLabels`). `reserve`: labels the caller adds afterwards
+   * (`le`, `quantile`), counted against the limit.
+   */
   build(name: string, resource: readonly string[], reserve: number): Labels | RejectReason {
     const limits = this.#limits
-    const attrs = this.#sanitizedAttributes(resource)
-    const count = 1 + resource.length / 2 + attrs.length / 2 + reserve
-    if (count > limits.maxLabelsPerSeries) return 'too_many_labels'
+    const order = this.#sortedAttributes(resource)
+    let distinct = 0
+    for (let i = 0; i < order.length; i++)
+      if (i === 0 || this.#names[order[i]!] !== this.#names[order[i - 1]!]) distinct++
+    if (1 + resource.length / 2 + distinct + reserve > limits.maxLabelsPerSeries) return 'too_many_labels'
     if (name.length > limits.maxLabelValueLength) return 'label_value_too_long'
-    const pairs = [METRIC_NAME_LABEL, name, ...resource, ...attrs]
-    for (let i = 2; i < pairs.length; i += 2) {
-      if (pairs[i]!.length > limits.maxLabelNameLength) return 'label_name_too_long'
-      if (pairs[i + 1]!.length > limits.maxLabelValueLength) return 'label_value_too_long'
-    }
-    return sortLabels(pairs)
-  }
-
-  #sanitizedAttributes(resource: readonly string[]): string[] {
-    const entries: { key: string; raw: string; value: string }[] = []
-    for (let i = 0; i < this.#n; i++) {
-      const raw = this.#keys[i]!
-      const value = this.#values[i]!
-      if (raw === '' || value === '') continue
-      const key = sanitizeLabelName(raw)
-      if (key === METRIC_NAME_LABEL || isResourceLabel(resource, key)) continue
-      entries.push({ key, raw, value })
-    }
-    if (entries.length > 1) entries.sort((a, b) => cmp(a.key, b.key) || cmp(a.raw, b.raw))
     const out: string[] = []
-    for (const e of entries) {
-      const last = out.length - 2
-      if (last >= 0 && out[last] === e.key) out[last + 1] = `${out[last + 1]!};${e.value}`
-      else out.push(e.key, e.value)
+    let r = 0
+    let nameDone = false
+    for (let i = 0; i <= order.length; i++) {
+      const key = i < order.length ? this.#names[order[i]!]! : undefined
+      if (key !== undefined && i > 0 && key === this.#names[order[i - 1]!]) {
+        out[out.length - 1] = `${out[out.length - 1]!};${this.#values[order[i]!]!}`
+        continue
+      }
+      // Everything from the metric name and the resource that sorts before `key` goes first.
+      for (;;) {
+        const rk = r < resource.length ? resource[r]! : undefined
+        const takeName = !nameDone && (rk === undefined || METRIC_NAME_LABEL < rk)
+        const next = takeName ? METRIC_NAME_LABEL : rk
+        if (next === undefined || (key !== undefined && next > key)) break
+        if (takeName) {
+          out.push(METRIC_NAME_LABEL, name)
+          nameDone = true
+        } else {
+          out.push(rk!, resource[r + 1]!)
+          r += 2
+        }
+      }
+      if (key !== undefined) out.push(key, this.#values[order[i]!]!)
+    }
+    for (let i = 0; i < out.length; i += 2) {
+      if (out[i]!.length > limits.maxLabelNameLength && out[i] !== METRIC_NAME_LABEL)
+        return 'label_name_too_long'
+      if (out[i + 1]!.length > limits.maxLabelValueLength) return 'label_value_too_long'
     }
     return out
+  }
+
+  /** Indexes of the attributes kept, sorted by (sanitised key, original key). */
+  #sortedAttributes(resource: readonly string[]): number[] {
+    const order = this.#order
+    order.length = 0
+    for (let i = 0; i < this.#n; i++) {
+      const raw = this.#keys[i]!
+      if (raw === '' || this.#values[i] === '') continue
+      const key = sanitizeLabelName(raw)
+      if (key === METRIC_NAME_LABEL || isResourceLabel(resource, key)) continue
+      this.#names[i] = key
+      order.push(i)
+    }
+    if (order.length > 1) {
+      const names = this.#names
+      const keys = this.#keys
+      order.sort((a, b) => cmp(names[a]!, names[b]!) || cmp(keys[a]!, keys[b]!))
+    }
+    return order
   }
 }
 
