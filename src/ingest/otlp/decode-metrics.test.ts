@@ -210,6 +210,9 @@ test('the resource labels apply even when the resource follows its metrics on th
   const scope = msg(len(2, gauge('g', numberPoint(1))))
   const bytes = msg(len(1, msg(len(2, scope), len(1, resource))))
   assert.equal(rows(ok(decodeOtlpMetricsProto(bytes, 't')).batch)[0]!.labels.service, 'late')
+  // Old senders put scopes in the since-reserved field 1000; they decode the same.
+  const old = msg(len(1, msg(len(1, resource), len(1000, scope))))
+  assert.equal(rows(ok(decodeOtlpMetricsProto(old, 't')).batch)[0]!.labels.service, 'late')
 })
 
 test('points that break a rule are rejected and counted, the rest accepted', () => {

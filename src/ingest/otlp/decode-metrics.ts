@@ -52,6 +52,8 @@ export function decodeOtlpMetricsProto(
 const REQUEST_RESOURCE_METRICS_T = (1 << 3) | WIRE_LEN
 const RM_RESOURCE_T = (1 << 3) | WIRE_LEN
 const RM_SCOPE_METRICS_T = (2 << 3) | WIRE_LEN
+/** Now `reserved`; was `deprecated_scope_metrics`, which some old senders (Envoy/Istio) still emit. */
+const RM_DEPRECATED_SCOPE_METRICS_T = (1000 << 3) | WIRE_LEN
 const RESOURCE_ATTRIBUTES_T = (1 << 3) | WIRE_LEN
 const SM_METRICS_T = (2 << 3) | WIRE_LEN
 const METRIC_NAME_T = (1 << 3) | WIRE_LEN
@@ -96,8 +98,9 @@ function decodeResourceMetrics(ctx: ProtoDecodeContext): void {
   r.pos = start
   while (r.more) {
     const tag = r.tag()
-    if (tag === RM_SCOPE_METRICS_T) within(ctx, 'ScopeMetrics', decodeScopeMetrics)
-    else r.skip(tag)
+    if (tag === RM_SCOPE_METRICS_T || tag === RM_DEPRECATED_SCOPE_METRICS_T) {
+      within(ctx, 'ScopeMetrics', decodeScopeMetrics)
+    } else r.skip(tag)
   }
 }
 

@@ -45,6 +45,7 @@ export class ProtoDecodeContext {
   /** The innermost message where the reader failed. */
   errorAt: string | undefined
   readonly #text: Buffer
+  readonly #view: DataView
   readonly #labels: LabelSetBuilder
   readonly #cache: SeriesCache
   readonly #epoch: number
@@ -55,6 +56,7 @@ export class ProtoDecodeContext {
   constructor(bytes: Uint8Array, tenant: string, limits: DecodeLimits, cache: SeriesCache) {
     this.r = new ProtoReader(bytes)
     this.#text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     this.builder = new MetricBatchBuilder(tenant, Math.max(256, bytes.length >>> 5))
     this.#labels = new LabelSetBuilder(limits)
     this.#cache = cache
@@ -94,8 +96,8 @@ export class ProtoDecodeContext {
     const text = this.#text
     const start = aStart < 0 ? 0 : aStart
     const end = aStart < 0 ? 0 : aEnd
-    const hash = MetricSeries.hash(text, start, end)
-    let entry = this.#metric.find(text, start, end, hash)
+    const hash = MetricSeries.hash(this.#view, text, start, end)
+    let entry = this.#metric.find(this.#view, text, start, end, hash)
     if (entry === undefined) {
       const labels = this.#resolve(attrTag, aStart, aEnd)
       entry =

@@ -15,6 +15,7 @@ export interface CachedSeries {
   readonly reason: RejectReason | undefined
   /** The raw attribute bytes (a copy), to confirm a hash match. */
   readonly raw: Uint8Array
+  readonly rawView: DataView
   /** The request in which `index` / `familyIndexes` were interned. */
   epoch: number
   index: number
@@ -37,16 +38,19 @@ export class MetricSeries {
   readonly #byHash = new Map<number, CachedSeries>()
   readonly #overflow = new Map<string, CachedSeries>()
 
-  static hash(buf: Uint8Array, start: number, end: number): number {
+  /** FNV-1a-style over 32-bit words (then the tail bytes): a quarter of the steps of a byte loop. */
+  static hash(view: DataView, buf: Uint8Array, start: number, end: number): number {
     let h = 0x811c9dc5 | 0
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193)
-    return h
+    let i = start
+    for (; i + 4 <= end; i += 4) h = Math.imul(h ^ view.getInt32(i, true), 0x01000193)
+    for (; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193)
+    return h ^ (h >>> 15)
   }
 
-  find(buf: Buffer, start: number, end: number, hash: number): CachedSeries | undefined {
+  find(view: DataView, buf: Buffer, start: number, end: number, hash: number): CachedSeries | undefined {
     const e = this.#byHash.get(hash)
     if (e === undefined) return undefined
-    if (sameBytes(e.raw, buf, start, end)) return e
+    if (sameBytes(e, view, buf, start, end)) return e
     return this.#overflow.size === 0 ? undefined : this.#overflow.get(buf.toString('latin1', start, end))
   }
 
@@ -61,9 +65,15 @@ export class MetricSeries {
   }
 }
 
-function sameBytes(a: Uint8Array, buf: Uint8Array, start: number, end: number): boolean {
-  if (a.length !== end - start) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== buf[start + i]) return false
+/** Compares 32-bit words, then the tail bytes. */
+function sameBytes(e: CachedSeries, view: DataView, buf: Uint8Array, start: number, end: number): boolean {
+  const a = e.raw
+  const av = e.rawView
+  const n = a.length
+  if (n !== end - start) return false
+  let i = 0
+  for (; i + 4 <= n; i += 4) if (av.getInt32(i, true) !== view.getInt32(start + i, true)) return false
+  for (; i < n; i++) if (a[i] !== buf[start + i]) return false
   return true
 }
 
@@ -112,10 +122,12 @@ export class SeriesCache {
     labels: Labels | undefined,
     reason: RejectReason | undefined,
   ): CachedSeries {
+    const raw = copyBytes(buf, start, end)
     const entry: CachedSeries = {
       labels,
       reason,
-      raw: copyBytes(buf, start, end),
+      raw,
+      rawView: new DataView(raw.buffer, raw.byteOffset, raw.byteLength),
       epoch: 0,
       index: -1,
       family: undefined,
