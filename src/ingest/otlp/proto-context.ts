@@ -50,7 +50,7 @@ export class ProtoDecodeContext {
   readonly #cache: SeriesCache
   readonly #epoch: number
   #resourceKey = ''
-  #metric = new MetricSeries()
+  #metric = new MetricSeries('')
   readonly #addLabel = (key: string, value: string): void => this.#labels.add(key, value)
 
   constructor(bytes: Uint8Array, tenant: string, limits: DecodeLimits, cache: SeriesCache) {

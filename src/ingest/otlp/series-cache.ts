@@ -35,8 +35,13 @@ export const DEFAULT_MAX_CACHED_SERIES = 100_000
  * key whose hash is taken by other bytes goes to `#overflow`, keyed by the bytes as latin1 text.
  */
 export class MetricSeries {
+  readonly key: string
   readonly #byHash = new Map<number, CachedSeries>()
   readonly #overflow = new Map<string, CachedSeries>()
+
+  constructor(key: string) {
+    this.key = key
+  }
 
   /** FNV-1a-style over 32-bit words (then the tail bytes): a quarter of the steps of a byte loop. */
   static hash(view: DataView, buf: Uint8Array, start: number, end: number): number {
@@ -106,7 +111,7 @@ export class SeriesCache {
   metric(key: string): MetricSeries {
     let m = this.#metrics.get(key)
     if (m === undefined) {
-      m = new MetricSeries()
+      m = new MetricSeries(key)
       this.#metrics.set(key, m)
     }
     return m
@@ -140,6 +145,7 @@ export class SeriesCache {
     if (this.#size >= this.#max) {
       for (const m of this.#metrics.values()) m.clear()
       this.#metrics.clear()
+      this.#metrics.set(metric.key, metric) // the decoder still holds it
       this.#size = 0
     }
     metric.set(buf, start, end, hash, entry)
