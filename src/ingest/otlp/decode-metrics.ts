@@ -22,7 +22,8 @@ import {
  *
  * The batch does not reference `bytes` (rejected and kept points are copies), so the caller may
  * reuse the buffer once this returns. Pass a `SeriesCache` kept across requests (or use
- * `OtlpMetricsDecoder`, which does) to skip label work for series seen before: the hot path.
+ * `OtlpMetricsDecoder`, which does) to skip label work for series seen before: the hot path. A
+ * cache remembers limit verdicts, so always use one cache with the same limits.
  *
  * ```ts
  * const res = decodeOtlpMetricsProto(body, 'acme')

@@ -1,7 +1,7 @@
-import { copyBytes } from './copy-bytes.js'
 import { MetricBatchBuilder } from '../../core/batch/index.js'
 import type { Labels, SeriesKind } from '../../core/batch/index.js'
 import { ProtoReader } from '../protobuf/proto-reader.js'
+import { copyBytes } from './copy-bytes.js'
 import { readKeyValue } from './any-value-proto.js'
 import { RejectTally } from './decode-result.js'
 import type { DecodeLimits, DecodeSuccess, RejectReason } from './decode-result.js'

@@ -1,6 +1,6 @@
-import { copyBytes } from './copy-bytes.js'
 import { WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../protobuf/proto-reader.js'
 import type { ProtoReader } from '../protobuf/proto-reader.js'
+import { copyBytes } from './copy-bytes.js'
 import { checkHistogram, emitHistogram, emitSummary } from './emit-points.js'
 import type { ProtoDecodeContext } from './proto-context.js'
 import { FLAG_NO_RECORDED_VALUE, STALE_NAN } from './stale-nan.js'

@@ -1,5 +1,5 @@
-import { copyBytes } from './copy-bytes.js'
 import type { Labels } from '../../core/batch/index.js'
+import { copyBytes } from './copy-bytes.js'
 import type { RejectReason } from './decode-result.js'
 
 /**
