@@ -7,10 +7,22 @@ export type Labels = readonly string[]
 
 export const METRIC_NAME_LABEL = '__name__'
 
-/** A string identifying a label set, for interning series within a batch or a tenant. */
+/**
+ * A string identifying a label set, for interning series within a batch or a tenant. Label sets
+ * are immutable, so the key is computed once per array and remembered (weakly, so it lives as long
+ * as the array): decoders that cache validated label arrays across requests then intern a series
+ * with one map lookup instead of joining ~20 strings (the top of the ingest profile otherwise).
+ */
 export function labelsKey(labels: Labels): string {
-  return labels.join('\u0000')
+  let key = keyOfLabels.get(labels)
+  if (key === undefined) {
+    key = labels.join('\u0000')
+    keyOfLabels.set(labels, key)
+  }
+  return key
 }
+
+const keyOfLabels = new WeakMap<Labels, string>()
 
 /** Sorts `[name, value, …]` pairs by name in place and returns them (names must be unique). */
 export function sortLabels(pairs: string[]): string[] {
