@@ -2,27 +2,12 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { Registry } from 'prom-client'
 import type { PartitionDescription, TopicDescription } from '../log/index.js'
+import { newEmbeddedLogStats } from '../log/embedded/index.js'
 import type { EmbeddedLogStats } from '../log/embedded/index.js'
 import { logCounterName, registerLogMetrics } from './log-metrics.js'
 
 function zeroStats(): EmbeddedLogStats {
-  return {
-    appendedBatches: 0,
-    appendedRecords: 0,
-    appendedBytes: 0,
-    duplicateAppends: 0,
-    readBatches: 0,
-    readRecords: 0,
-    readBytes: 0,
-    fsyncs: 0,
-    fsyncSeconds: 0,
-    recoveryTruncatedBytes: 0,
-    recoverySeconds: 0,
-    segmentsDeleted: 0,
-    compactions: 0,
-    transactionsCommitted: 0,
-    transactionsAborted: 0,
-  }
+  return newEmbeddedLogStats()
 }
 
 function partition(partition: number, highWatermark: number): PartitionDescription {

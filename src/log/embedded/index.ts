@@ -1,4 +1,5 @@
 export { openEmbeddedLog } from './embedded-log.js'
+export { newEmbeddedLogStats } from './embedded-log-stats.js'
 export type { EmbeddedLog, EmbeddedLogEvent, EmbeddedLogSettings, EmbeddedLogStats } from './embedded-log.js'
 export {
   createDefaultEmbeddedLogConfig,
