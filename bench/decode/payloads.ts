@@ -5,11 +5,10 @@ import { remoteWriteBody } from '../../src/ingest/prometheus/testing/write-reque
 import type { PbTimeSeries } from '../../src/ingest/prometheus/testing/write-request-proto.js'
 
 /**
- * The request bodies the decode suite measures, built once before any timing. The remote_write
- * label sets are copied from `src/ingest/prometheus/testing/measure-decode.ts` (inline there, so not
- * importable); the OTLP payloads are recorded with the OpenTelemetry SDK and serialised by its own
- * transformer through `serialize` from `src/ingest/otlp/testing/sdk-payloads.ts`, as in
- * `src/ingest/otlp/testing/measure-decode.ts`.
+ * The request bodies the decode suite measures, built once before any timing: realistic
+ * remote_write label sets (about 20 labels per series, a few long values), and OTLP payloads
+ * recorded with the OpenTelemetry SDK and serialised by its own transformer through `serialize`
+ * from `src/ingest/otlp/testing/sdk-payloads.ts`.
  */
 
 export interface RemoteWriteShape {
