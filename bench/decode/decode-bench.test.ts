@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { fileURLToPath } from 'node:url'
+import { runBench } from '../testing/run-bench.js'
 
 // Keeps the benchmark from rotting: the decode suite runs in --quick mode (tiny payloads, one run
 // of 0.1 s per case) through the real entry point. It asserts that it completes, not how fast.
-const mainJs = fileURLToPath(new URL('../main.js', import.meta.url))
-
-function runBench(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [mainJs, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1
-      resolve({ code, stdout, stderr })
-    })
-  })
-}
-
 test('npm run bench -- decode --quick completes, prints its table and writes only its docs section', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-decode-test-'))
   try {

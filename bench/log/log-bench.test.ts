@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { fileURLToPath } from 'node:url'
+import { runBench } from '../testing/run-bench.js'
 
 // Keeps the benchmark from rotting: the whole log suite runs in --quick mode (tiny volumes, one
 // run) through the real entry point. It asserts that it completes, not how fast.
-const mainJs = fileURLToPath(new URL('../main.js', import.meta.url))
-
-function runBench(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [mainJs, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1
-      resolve({ code, stdout, stderr })
-    })
-  })
-}
-
 test('npm run bench -- log --quick completes, prints the interval ratio and writes only its docs section', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-test-'))
   try {

@@ -7,7 +7,7 @@ import type { DecodeResult, DecodeSuccess } from './decode-result.js'
 import { readExponentialHistogramPoint } from './exponential-histogram.js'
 import { isStaleNaN } from './stale-nan.js'
 import { assertConsistent, row, rows } from './testing/batch-rows.js'
-import * as pw from './testing/proto-writer.js'
+import * as pw from '../protobuf/testing/proto-writer.js'
 import { recordSdkMetrics } from './testing/sdk-payloads.js'
 
 function ok(res: DecodeResult): DecodeSuccess {

@@ -6,7 +6,7 @@ import { describeRejects } from './decode-result.js'
 import type { DecodeResult, DecodeSuccess } from './decode-result.js'
 import { isStaleNaN } from './stale-nan.js'
 import { assertConsistent, row, rows } from './testing/batch-rows.js'
-import * as pw from './testing/proto-writer.js'
+import * as pw from '../protobuf/testing/proto-writer.js'
 import { recordSdkMetrics } from './testing/sdk-payloads.js'
 
 const { msg, len, str, varint, fixed64, double, kv, request, NS_PER_MS } = pw

@@ -5,7 +5,7 @@ import { decodeOtlpMetricsProto } from './decode-metrics.js'
 import type { DecodeResult, DecodeSuccess } from './decode-result.js'
 import { OtlpMetricsDecoder } from './otlp-metrics-decoder.js'
 import { assertConsistent, rows } from './testing/batch-rows.js'
-import * as pw from './testing/proto-writer.js'
+import * as pw from '../protobuf/testing/proto-writer.js'
 import { recordSdkMetrics } from './testing/sdk-payloads.js'
 
 function ok(res: DecodeResult): DecodeSuccess {

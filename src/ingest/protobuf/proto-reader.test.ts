@@ -2,18 +2,9 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
 import { ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader.js'
+import { varintBytes } from './testing/proto-writer.js'
 
-/** A tiny writer for the tests only. */
-function varint(n: bigint): number[] {
-  const out: number[] = []
-  let v = BigInt.asUintN(64, n)
-  while (v >= 0x80n) {
-    out.push(Number(v & 0x7fn) | 0x80)
-    v >>= 7n
-  }
-  out.push(Number(v))
-  return out
-}
+const varint = varintBytes
 
 test('varints round-trip across the 64-bit range (exact below 2^53)', () => {
   fc.assert(

@@ -9,7 +9,7 @@
  */
 export type Field = Uint8Array
 
-function varintBytes(n: bigint): number[] {
+export function varintBytes(n: bigint): number[] {
   const out: number[] = []
   let v = BigInt.asUintN(64, n)
   while (v >= 0x80n) {
