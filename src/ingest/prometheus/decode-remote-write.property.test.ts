@@ -90,6 +90,10 @@ function assertConsistent(res: DecodeResult): void {
     Object.values(res.rejectReasons).reduce((a, n) => a + n, 0),
     res.rejected,
   )
+  assert.equal(
+    res.rejects.reduce((a, r) => a + r.records, 0),
+    res.rejected,
+  )
   for (const labels of b.series) {
     assert.ok(labels.includes('__name__'))
     for (let i = 2; i < labels.length; i += 2) assert.ok(labels[i - 2]! < labels[i]!, 'sorted, unique')

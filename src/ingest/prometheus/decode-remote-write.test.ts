@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import protobuf from 'protobufjs'
 import snappy from 'snappy'
 import { SERIES_KIND_CODE } from '../../core/batch/index.js'
-import { decodeRemoteWrite } from './decode-remote-write.js'
+import { Buffer } from 'node:buffer'
+import { RemoteWriteDecoder, decodeRemoteWrite } from './decode-remote-write.js'
 import type { DecodeResult, DecodeSuccess } from './decode-result.js'
-import { METRIC_TYPE, encodeWriteRequest, remoteWriteBody } from './testing/write-request-proto.js'
-import type { PbLabel, PbWriteRequest } from './testing/write-request-proto.js'
+import {
+  METRIC_TYPE,
+  WRITE_REQUEST_PROTO,
+  encodeWriteRequest,
+  remoteWriteBody,
+} from './testing/write-request-proto.js'
+import type { PbLabel, PbTimeSeries, PbWriteRequest } from './testing/write-request-proto.js'
+import { decodeWriteRequest } from './write-request-decoder.js'
 
 /** Prometheus' staleness marker: a signalling NaN with this exact bit pattern. */
 const STALE_NAN_BITS = 0x7ff0000000000002n
@@ -23,6 +31,18 @@ function bitsOf(values: Float64Array, i: number): bigint {
 function ok(res: DecodeResult): DecodeSuccess {
   if (!res.ok) assert.fail(`decode failed: ${res.reason}`)
   return res
+}
+
+const timeSeriesType = protobuf.parse(WRITE_REQUEST_PROTO).root.lookupType('prometheus.TimeSeries')
+
+function encodeTimeSeries(ts: PbTimeSeries): Uint8Array {
+  return timeSeriesType.encode(timeSeriesType.fromObject(ts)).finish()
+}
+
+/** A TimeSeries message decoded by protobufjs, as a plain object. */
+function toObject(bytes: Uint8Array): { histograms: unknown[] } {
+  const o = timeSeriesType.toObject(timeSeriesType.decode(bytes), { arrays: true, longs: Number })
+  return o as { histograms: unknown[] }
 }
 
 function labels(...pairs: string[]): PbLabel[] {
@@ -163,6 +183,24 @@ test('invalid series are rejected with counted reasons while valid ones pass', (
   assert.equal(res.rejectDetails.length, 8)
   assert.match(res.rejectDetails[0]!, /label "job" appears twice/)
   assert.match(res.rejectDetails.join('\n'), /label name "1abc" is invalid/)
+  // One reject per rejected series, carrying the TimeSeries exactly as it was sent.
+  const rejected = req.timeseries.filter((_, i) => i !== 0 && i !== 11 && i !== 12)
+  assert.equal(res.rejects.length, rejected.length)
+  assert.equal(
+    res.rejects.reduce((n, r) => n + r.records, 0),
+    res.rejected,
+  )
+  res.rejects.forEach((r, i) => {
+    assert.equal(r.records, 2)
+    assert.deepEqual(toObject(r.payload), toObject(encodeTimeSeries(rejected[i]!)))
+  })
+  assert.deepEqual(res.rejects.map((r) => r.reason).slice(0, 4), [
+    'duplicate_label_name',
+    'duplicate_label_name',
+    'missing_metric_name',
+    'missing_metric_name',
+  ])
+  assert.equal(res.rejects[0]!.series, '{__name__="x", job="1", job="2"}')
   // Limits are configurable.
   const strict = ok(
     decodeRemoteWrite(remoteWriteBody({ timeseries: [good('a')] }), 't', { maxLabelsPerSeries: 0 }),
@@ -253,6 +291,38 @@ test('native histograms are counted as unsupported; exemplars are counted; sampl
   assert.equal(res.received, 3)
   assert.equal(res.exemplarsIgnored, 1)
   assert.match(res.rejectDetails[0]!, /native histograms/)
+  assert.equal(res.rejects.length, 1)
+  assert.equal(res.rejects[0]!.records, 2)
+  assert.equal(res.rejects[0]!.reason, 'unsupported_native_histogram')
+  assert.equal(toObject(res.rejects[0]!.payload).histograms.length, 2)
+})
+
+test('reject payloads are copies: reusing the request buffer does not change them', () => {
+  const pb = encodeWriteRequest({
+    timeseries: [{ labels: labels('job', 'no-name'), samples: [{ value: 1, timestamp: 1 }] }],
+  })
+  const body = Buffer.from(pb)
+  const res = ok(decodeWriteRequest(body, 't'))
+  const before = Uint8Array.from(res.rejects[0]!.payload)
+  body.fill(0)
+  assert.deepEqual(Uint8Array.from(res.rejects[0]!.payload), before)
+  assert.deepEqual(before, Uint8Array.from(pb.subarray(2))) // the TimeSeries after its tag and length bytes
+})
+
+test('a cached series with native histograms is rejected with its bytes too', () => {
+  const series = {
+    labels: labels('__name__', 'lat', 'job', 'a'),
+    samples: [{ value: 3, timestamp: 5 }],
+    histograms: [{ countInt: 4, timestamp: 5 }],
+  }
+  const decoder = new RemoteWriteDecoder()
+  const body = remoteWriteBody({ timeseries: [series] })
+  ok(decoder.decode(body, 't'))
+  const warm = ok(decoder.decode(body, 't'))
+  assert.equal(decoder.cachedSeries, 1)
+  assert.equal(warm.rejects.length, 1)
+  assert.equal(warm.rejects[0]!.series, '{__name__="lat", job="a"}')
+  assert.deepEqual(toObject(warm.rejects[0]!.payload), toObject(encodeTimeSeries(series)))
 })
 
 test('whole-request failures are values naming the problem', () => {

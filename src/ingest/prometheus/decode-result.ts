@@ -19,8 +19,27 @@ export interface DecodeSuccess {
   readonly rejectReasons: Readonly<Record<RejectReason, number>>
   /** The first few rejects as sentences naming the series and the problem, for responses and logs. */
   readonly rejectDetails: readonly string[]
+  /**
+   * Every rejected TimeSeries that carried samples or native histograms, with its original bytes,
+   * so the receiver can dead-letter it (DESIGN.md §4.3). `records` of all entries sum to `rejected`.
+   */
+  readonly rejects: readonly RejectedSeries[]
   /** Exemplars seen; a MetricBatch has no place for them yet, so they are counted, not kept. */
   readonly exemplarsIgnored: number
+}
+
+/** A rejected TimeSeries: why, which, how many records, and the message as received. */
+export interface RejectedSeries {
+  readonly reason: RejectReason
+  /** Its labels as in `rejectDetails`, e.g. `{__name__="x", job="1"}` (the first 8 labels). */
+  readonly series: string
+  /** Samples plus native histograms of this series counted in `rejected`. */
+  readonly records: number
+  /**
+   * The TimeSeries message bytes as received (a copy, not a view of the request). For
+   * `unsupported_native_histogram` they include the series' float samples, which were accepted.
+   */
+  readonly payload: Uint8Array
 }
 
 export interface DecodeFailure {

@@ -1,6 +1,6 @@
 export { RemoteWriteDecoder, decodeRemoteWrite } from './decode-remote-write.js'
 export type { RemoteWriteDecoderOptions } from './decode-remote-write.js'
-export type { DecodeFailure, DecodeResult, DecodeSuccess } from './decode-result.js'
+export type { DecodeFailure, DecodeResult, DecodeSuccess, RejectedSeries } from './decode-result.js'
 export {
   DEFAULT_MAX_DECOMPRESSED_BYTES,
   DEFAULT_MAX_LABEL_NAME_LENGTH,

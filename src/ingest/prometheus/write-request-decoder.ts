@@ -3,7 +3,7 @@ import { MetricBatchBuilder, METRIC_NAME_LABEL } from '../../core/batch/index.js
 import type { SeriesKind } from '../../core/batch/index.js'
 import { ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../protobuf/proto-reader.js'
 import { MAX_REJECT_DETAILS } from './decode-result.js'
-import type { DecodeResult } from './decode-result.js'
+import type { DecodeResult, RejectedSeries } from './decode-result.js'
 import { appendLabel, duplicate, sortAndCheck } from './label-check.js'
 import type { LabelProblem } from './label-check.js'
 import { DEFAULT_REMOTE_WRITE_LIMITS } from './limits.js'
@@ -91,6 +91,7 @@ class SeriesDecoder {
   readonly #builder: MetricBatchBuilder
   readonly #counts = emptyRejectCounts()
   readonly #details: string[] = []
+  readonly #rejects: RejectedSeries[] = []
   #received = 0
   #rejected = 0
   #exemplars = 0
@@ -118,6 +119,7 @@ class SeriesDecoder {
       rejected: this.#rejected,
       rejectReasons: this.#counts,
       rejectDetails: this.#details,
+      rejects: this.#rejects,
       exemplarsIgnored: this.#exemplars,
     }
   }
@@ -213,14 +215,15 @@ class SeriesDecoder {
         }
       }
       if (problem !== undefined || metricName === undefined) {
-        this.#reject(problem ?? { reason: 'missing_metric_name', detail: '' }, samples + histograms, labels)
+        const p = problem ?? { reason: 'missing_metric_name', detail: '' }
+        this.#reject(p, samples + histograms, labels, start, end)
         return undefined
       }
       if (key !== undefined) this.#cache?.set(key, { labels, metricName })
     }
     if (histograms > 0) {
       const detail = 'native histograms are not supported yet'
-      this.#reject({ reason: 'unsupported_native_histogram', detail }, histograms, series)
+      this.#reject({ reason: 'unsupported_native_histogram', detail }, histograms, series, start, end)
     }
     if (samples > 0 && metricName !== undefined) {
       return this.#samples(start, end, this.#builder.series(series, this.#kindOf(metricName)))
@@ -271,13 +274,23 @@ class SeriesDecoder {
     return this.#kinds.size === 0 ? 'unknown' : kindForName(name, this.#kinds)
   }
 
-  #reject(problem: LabelProblem, n: number, labels: readonly string[]): void {
+  /** Counts a rejected series whose bytes are `[start, end)`, and keeps a copy of them. */
+  #reject(problem: LabelProblem, n: number, labels: readonly string[], start: number, end: number): void {
     this.#counts[problem.reason] += n
     this.#rejected += n
-    if (this.#details.length >= MAX_REJECT_DETAILS) return
-    const shown: string[] = []
-    for (let i = 0; i < labels.length && i < 16; i += 2)
-      shown.push(`${labels[i]}=${JSON.stringify(labels[i + 1])}`)
-    this.#details.push(`series {${shown.join(', ')}}: ${problem.detail}`)
+    const series = describeSeries(labels)
+    if (n > 0) {
+      const payload = Uint8Array.prototype.slice.call(this.#buf, start, end)
+      this.#rejects.push({ reason: problem.reason, series, records: n, payload })
+    }
+    if (this.#details.length < MAX_REJECT_DETAILS) this.#details.push(`series ${series}: ${problem.detail}`)
   }
+}
+
+/** `{__name__="x", job="1"}`: the first 8 labels of a series, for reject reports. */
+function describeSeries(labels: readonly string[]): string {
+  const shown: string[] = []
+  for (let i = 0; i < labels.length && i < 16; i += 2)
+    shown.push(`${labels[i]}=${JSON.stringify(labels[i + 1])}`)
+  return `{${shown.join(', ')}}`
 }
