@@ -15,7 +15,16 @@ describe('vigil start', () => {
     ;({ dir: dataDir, cleanup } = await makeTempDir())
     port = await freePort()
     base = `http://127.0.0.1:${port}`
-    vigil = new VigilProcess(['start', '--data-dir', dataDir, '--api-port', String(port)])
+    const ingestPort = await freePort()
+    vigil = new VigilProcess([
+      'start',
+      '--data-dir',
+      dataDir,
+      '--api-port',
+      String(port),
+      '--ingest-port',
+      String(ingestPort),
+    ])
     await waitFor(
       async () => {
         if (vigil.hasExited) throw new Error(`vigil start exited early.\n${vigil.describe()}`)
@@ -106,6 +115,13 @@ describe('vigil start rejects bad flags with one line and exit code 1', () => {
     ['unknown flag', ['--no-such-flag'], /Unknown option `--noSuchFlag`|Unknown option/],
     ['stray argument', ['extra'], /takes no argument "extra"/],
     ['repeated flag', ['--fsync', 'none', '--fsync', 'always'], /--fsync: given more than once/],
+    ['unknown auth mode', ['--auth', 'maybe'], /--auth "maybe": .*none.*keys/],
+    ['non-numeric ingest port', ['--ingest-port', 'x'], /--ingest-port: expected an integer, got "x"/],
+    [
+      'missing config file',
+      ['--config', '/no/such/vigil.yaml'],
+      /cannot read the config file \/no\/such\/vigil\.yaml/,
+    ],
   ]
   for (const [name, args, message] of cases) {
     test(name, async () => {

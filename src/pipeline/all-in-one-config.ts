@@ -1,17 +1,22 @@
 import { z } from 'zod'
 import { apiConfigSchema, createDefaultApiConfig } from '../api/index.js'
+import { authConfigSchema, createDefaultAuthConfig } from '../auth/index.js'
+import { createDefaultIngestConfig, ingestConfigSchema } from '../ingest/http/index.js'
 import { createDefaultEmbeddedLogConfig, embeddedLogConfigSchema } from '../log/embedded/index.js'
 
 /**
- * Configuration of the all-in-one process (`vigil start`): one embedded log and the API listener.
- * Sections are named as in the future pipeline config file (`api:`, `log:`), so CLI flags, a config
- * file and defaults all meet in one object and are validated once, here.
+ * Configuration of the all-in-one process (`vigil start`): the embedded log, the ingest listener and
+ * the API listener. Sections are named as in the config file (`api:`, `ingest:`, `auth:`, `log:`),
+ * so defaults, a config file (`--config`) and CLI flags meet in one object (in that order of
+ * precedence, lowest first) and are validated once, here.
  */
 export const DEFAULT_DATA_DIR = './vigil-data'
 
 export const allInOneConfigSchema = z
   .object({
-    api: apiConfigSchema.describe('The HTTP API listener (/healthz, /readyz, /metrics).'),
+    api: apiConfigSchema.describe('The HTTP API listener (/healthz, /readyz, /metrics, /api/v1/…).'),
+    ingest: ingestConfigSchema.describe('The ingest listener (OTLP/HTTP, remote_write, Loki push, events).'),
+    auth: authConfigSchema.describe('API keys and tenancy.'),
     log: embeddedLogConfigSchema.describe('The embedded durable log.'),
   })
   .strict()
@@ -22,20 +27,30 @@ export type AllInOneConfig = z.infer<typeof allInOneConfigSchema>
 export type AllInOneConfigInput = Readonly<Record<string, unknown>>
 
 export function createDefaultAllInOneConfig(): AllInOneConfig {
-  return { api: createDefaultApiConfig(), log: createDefaultEmbeddedLogConfig(DEFAULT_DATA_DIR) }
+  return {
+    api: createDefaultApiConfig(),
+    ingest: createDefaultIngestConfig(),
+    auth: createDefaultAuthConfig(),
+    log: createDefaultEmbeddedLogConfig(DEFAULT_DATA_DIR),
+  }
 }
 
 /**
- * Puts `input` over the defaults, section by section, and validates the result. Pure: no file or
- * network access. Throws a `ZodError` listing every problem, with paths such as `['api', 'port']`.
+ * Puts each of `inputs` over the defaults in turn (later wins; plain objects merge key by key at
+ * every depth, arrays and scalars replace) and validates the result. Pure: no file or network
+ * access. Throws a `ZodError` listing every problem, with paths such as `['api', 'port']`.
  */
-export function parseAllInOneConfig(input: AllInOneConfigInput): AllInOneConfig {
-  const merged: Record<string, unknown> = { ...createDefaultAllInOneConfig() }
-  for (const [section, value] of Object.entries(input)) {
-    const base = merged[section]
-    merged[section] = isPlainObject(base) && isPlainObject(value) ? { ...base, ...value } : value
-  }
+export function parseAllInOneConfig(...inputs: AllInOneConfigInput[]): AllInOneConfig {
+  let merged: unknown = createDefaultAllInOneConfig()
+  for (const input of inputs) merged = deepMerge(merged, input)
   return allInOneConfigSchema.parse(merged)
+}
+
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over
+  const out: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(over)) out[key] = deepMerge(base[key], value)
+  return out
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -20,7 +20,7 @@ async function withDataDir(fn: (dataDir: string) => Promise<void>): Promise<void
 }
 
 function configFor(dataDir: string) {
-  return parseAllInOneConfig({ api: { port: 0 }, log: { dataDir } })
+  return parseAllInOneConfig({ api: { port: 0 }, ingest: { port: 0 }, log: { dataDir } })
 }
 
 test('start → ready → shutdown: readiness follows the lifecycle and the listener goes away', async () => {
@@ -73,12 +73,16 @@ test('a taken API port fails start and closes the log it had opened', async () =
     await first.start()
     try {
       const port = first.apiAddress().port
-      const config = parseAllInOneConfig({ api: { port }, log: { dataDir: join(dataDir, 'b') } })
+      const config = parseAllInOneConfig({
+        api: { port },
+        ingest: { port: 0 },
+        log: { dataDir: join(dataDir, 'b') },
+      })
       const second = new AllInOne(config, { logger })
       await assert.rejects(second.start(), (err: unknown) => errorCode(err) === 'API_LISTEN_FAILED')
       // The log of the failed start was closed, so its dir lock is free again.
       const third = new AllInOne(
-        parseAllInOneConfig({ api: { port: 0 }, log: { dataDir: join(dataDir, 'b') } }),
+        parseAllInOneConfig({ api: { port: 0 }, ingest: { port: 0 }, log: { dataDir: join(dataDir, 'b') } }),
         {
           logger,
         },

@@ -1,11 +1,17 @@
 import type { Logger } from 'pino'
 import { collectDefaultMetrics, Registry } from 'prom-client'
-import { ApiServer, healthRoutes, metricsRoute } from '../api/index.js'
-import type { ListenAddress, Readiness } from '../api/index.js'
+import { join } from 'node:path'
+import { ApiServer, healthRoutes, metricsRoute, sendJson } from '../api/index.js'
+import type { ListenAddress, Readiness, Route } from '../api/index.js'
+import { Authenticator, KEYS_FILE_NAME, readKeysFile } from '../auth/index.js'
+import { systemClock } from '../core/index.js'
 import type { Clock } from '../core/index.js'
+import { IngestGateway } from '../ingest/http/index.js'
+import type { IngestAddress } from '../ingest/http/index.js'
 import { openEmbeddedLog } from '../log/embedded/index.js'
 import type { EmbeddedLog, EmbeddedLogSettings } from '../log/embedded/index.js'
 import type { AllInOneConfig } from './all-in-one-config.js'
+import { registerIngestMetrics } from './ingest-metrics.js'
 import { registerLogMetrics } from './log-metrics.js'
 
 export interface AllInOneSettings {
@@ -17,14 +23,14 @@ type State = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped'
 
 const notReadyReasons: Readonly<Record<Exclude<State, 'ready'>, string>> = {
   created: 'Vigil has not started yet.',
-  starting: 'Vigil is starting: the log is being opened.',
+  starting: 'Vigil is starting: opening the log, then the ingest and API listeners.',
   stopping: 'Vigil is shutting down.',
   stopped: 'Vigil has stopped.',
 }
 
 /**
- * The all-in-one process: one embedded log and the API listener, started in dependency order (log
- * first, listener last) and stopped in reverse. Ready (`/readyz` 200) only between the end of
+ * The all-in-one process: one embedded log, the ingest listener and the API listener, started in
+ * dependency order (log, ingest, API) and stopped in reverse. Ready (`/readyz` 200) only between the end of
  * `start` and the beginning of `shutdown`.
  *
  * Lifecycle: `start()` may be called once; when it rejects, whatever it had started is already shut
@@ -45,6 +51,7 @@ export class AllInOne {
   #starting: Promise<void> | undefined
   #stopping: Promise<void> | undefined
   #log: EmbeddedLog | undefined
+  #ingest: IngestGateway | undefined
   #api: ApiServer | undefined
 
   constructor(config: AllInOneConfig, settings: AllInOneSettings) {
@@ -53,7 +60,9 @@ export class AllInOne {
   }
 
   readiness(): Readiness {
-    if (this.#state === 'ready') return { isReady: true, reason: 'The log is open and the API is serving.' }
+    if (this.#state === 'ready') {
+      return { isReady: true, reason: 'The log is open and the ingest and API listeners are serving.' }
+    }
     return { isReady: false, reason: notReadyReasons[this.#state] }
   }
 
@@ -61,6 +70,12 @@ export class AllInOne {
   apiAddress(): ListenAddress {
     if (this.#api === undefined) throw new Error('AllInOne is not started.')
     return this.#api.address()
+  }
+
+  /** Where ingest listens (the real port when configured with port 0). Only after `start`. */
+  ingestAddress(): IngestAddress {
+    if (this.#ingest === undefined) throw new Error('AllInOne is not started.')
+    return this.#ingest.address()
   }
 
   start(): Promise<void> {
@@ -84,12 +99,28 @@ export class AllInOne {
       )
       logger.info({ dataDir: this.#config.log.dataDir, fsync: this.#config.log.fsync }, 'The log is open.')
 
+      const auth = await this.#authenticator(logger)
+      const ingest = new IngestGateway(this.#config.ingest, {
+        logger: logger.child({ component: 'ingest' }),
+        clock: this.#settings.clock ?? systemClock,
+        log: this.#log,
+        auth,
+      })
+      this.#ingest = ingest
+      await ingest.start()
+
       const registry = new Registry()
       collectDefaultMetrics({ register: registry })
       registerLogMetrics(registry, this.#log)
+      registerIngestMetrics(registry, () => ingest.status())
+      const status: Route = {
+        method: 'GET',
+        path: '/api/v1/ingest/status',
+        handle: (_req, res) => sendJson(res, 200, ingest.status()),
+      }
       this.#api = new ApiServer(this.#config.api, {
         logger: logger.child({ component: 'api' }),
-        routes: [...healthRoutes(() => this.readiness()), metricsRoute(registry)],
+        routes: [...healthRoutes(() => this.readiness()), metricsRoute(registry), status],
       })
       await this.#api.start()
     } catch (err) {
@@ -112,11 +143,13 @@ export class AllInOne {
   /** Reverse start order: stop taking requests, then close the log (flushes pending appends). */
   async #stopComponents(): Promise<void> {
     const api = this.#api
+    const ingest = this.#ingest
     const log = this.#log
     this.#api = undefined
+    this.#ingest = undefined
     this.#log = undefined
     let firstError: unknown
-    for (const stop of [() => api?.shutdown(), () => log?.close()]) {
+    for (const stop of [() => api?.shutdown(), () => ingest?.shutdown(), () => log?.close()]) {
       try {
         await stop()
       } catch (err) {
@@ -125,6 +158,28 @@ export class AllInOne {
       }
     }
     if (firstError !== undefined) throw firstError
+  }
+
+  /** Keys from the config file and the keys file; warns about the modes that need attention. */
+  async #authenticator(logger: Logger): Promise<Authenticator> {
+    const auth = this.#config.auth
+    const keysFile = auth.keysFile ?? join(this.#config.log.dataDir, KEYS_FILE_NAME)
+    const keys = await readKeysFile(keysFile)
+    const authenticator = new Authenticator(auth, keys)
+    if (auth.mode === 'none') {
+      logger.warn(
+        'auth: none — DEVELOPMENT MODE: ingest accepts requests without an API key (tenant from ' +
+          'X-Scope-OrgID). Use --auth keys with keys from `vigil keys create` anywhere but your laptop.',
+      )
+    } else if (authenticator.keyCount === 0) {
+      logger.warn(
+        { keysFile },
+        'auth: keys, but no API keys exist: every ingest request will get 401. Create one with `vigil keys create --tenant <t>`.',
+      )
+    } else {
+      logger.info({ keys: authenticator.keyCount, keysFile }, 'auth: keys.')
+    }
+    return authenticator
   }
 
   #logSettings(logger: Logger): EmbeddedLogSettings {

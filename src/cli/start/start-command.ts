@@ -6,6 +6,7 @@ import type { AllInOneConfig } from '../../pipeline/index.js'
 import { createCliLogger } from '../logger.js'
 import { UsageError } from '../usage-error.js'
 import { writeStderr } from '../write.js'
+import { readConfigFile } from './config-file.js'
 import { listenForShutdownSignals } from './shutdown-signals.js'
 import { configInputFromFlags, describeConfigError, startFlags } from './start-flags.js'
 import { formatStartupHint } from './startup-hint.js'
@@ -16,12 +17,17 @@ const FORCED_EXIT_CODE = 1
 export function registerStartCommand(cli: CAC, version: string): void {
   const command = cli.command(
     'start',
-    'Run the all-in-one process: embedded log + HTTP API (/healthz, /readyz, /metrics)',
+    'Run the all-in-one process: embedded log, ingest listener (:4318) and HTTP API (:8080)',
+  )
+  command.option(
+    '--config <file>',
+    'YAML or JSON config file (sections api, ingest, auth, log); flags override it',
   )
   for (const flag of startFlags) command.option(flag.rawName, flag.description)
   command
     .example('  $ vigil start')
-    .example('  $ vigil start --data-dir /var/lib/vigil --api-port 9090 --fsync always')
+    .example('  $ vigil start --config vigil.yaml --auth keys')
+    .example('  $ vigil start --data-dir /var/lib/vigil --ingest-port 4318 --api-port 9090 --fsync always')
     .action((options: Record<string, unknown>) => runStart(options, version))
 }
 
@@ -42,6 +48,8 @@ async function runStart(options: Readonly<Record<string, unknown>>, version: str
         formatStartupHint({
           version,
           api: app.apiAddress(),
+          ingest: app.ingestAddress(),
+          auth: config.auth.mode,
           dataDir: resolve(config.log.dataDir),
           fsync: config.log.fsync,
         }),
@@ -59,8 +67,9 @@ async function runStart(options: Readonly<Record<string, unknown>>, version: str
 
 function startConfig(options: Readonly<Record<string, unknown>>): AllInOneConfig {
   const input = configInputFromFlags(options)
+  const file = typeof options['config'] === 'string' ? readConfigFile(options['config']) : {}
   try {
-    return parseAllInOneConfig(input)
+    return parseAllInOneConfig(file, input)
   } catch (err) {
     if (err instanceof z.ZodError) throw new UsageError(describeConfigError(err, input), 'INVALID_CONFIG')
     throw err

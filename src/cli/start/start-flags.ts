@@ -5,7 +5,7 @@ import { UsageError } from '../usage-error.js'
 /**
  * The flags of `vigil start` as data: each names the config fields it sets, so the option list,
  * `--help`, the flags → config mapping and the error messages all come from this one table.
- * A config file (`--config`) can later fill the same object underneath the flags.
+ * A config file (`--config`) fills the same object underneath the flags.
  */
 export type ConfigPath = readonly [section: string, field: string]
 
@@ -28,6 +28,12 @@ export const startFlags: readonly FlagSpec[] = [
     description: `Directory of the embedded log; created if missing (default: ${defaults.log.dataDir})`,
   },
   {
+    rawName: '--ingest-port <port>',
+    kind: 'integer',
+    targets: [['ingest', 'port']],
+    description: `Port of the ingest listener: OTLP/HTTP, remote_write, Loki push, events (default: ${defaults.ingest.port})`,
+  },
+  {
     rawName: '--api-port <port>',
     kind: 'integer',
     targets: [['api', 'port']],
@@ -36,8 +42,17 @@ export const startFlags: readonly FlagSpec[] = [
   {
     rawName: '--host <addr>',
     kind: 'string',
-    targets: [['api', 'host']],
-    description: `Address to listen on; 0.0.0.0 for all interfaces (default: ${defaults.api.host})`,
+    targets: [
+      ['api', 'host'],
+      ['ingest', 'host'],
+    ],
+    description: `Address both listeners bind to; 0.0.0.0 for all interfaces (default: ${defaults.api.host})`,
+  },
+  {
+    rawName: '--auth <mode>',
+    kind: 'string',
+    targets: [['auth', 'mode']],
+    description: `none (development: no API keys) | keys (API keys from \`vigil keys create\`) (default: ${defaults.auth.mode})`,
   },
   {
     rawName: '--fsync <policy>',

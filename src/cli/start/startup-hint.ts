@@ -3,6 +3,8 @@ import type { ListenAddress } from '../../api/index.js'
 export interface StartupHintOptions {
   readonly version: string
   readonly api: ListenAddress
+  readonly ingest: ListenAddress
+  readonly auth: string
   readonly dataDir: string
   readonly fsync: string
 }
@@ -10,11 +12,22 @@ export interface StartupHintOptions {
 /** The human-readable "where is it and what do I try first" block printed once Vigil is ready. */
 export function formatStartupHint(options: StartupHintOptions): string {
   const base = `http://${urlHost(options.api.host)}:${options.api.port}`
+  const ingest = `http://${urlHost(options.ingest.host)}:${options.ingest.port}`
+  const authNote =
+    options.auth === 'none'
+      ? 'auth: none — development mode, no API key needed'
+      : 'auth: keys — send Authorization: Bearer <key>'
   return [
     `Vigil ${options.version} is running (all-in-one).`,
+    `  Ingest     ${ingest}  (${authNote})`,
+    `             OTLP/HTTP ${ingest}/v1/{metrics,logs,traces} · remote_write ${ingest}/api/v1/write`,
+    `             Loki ${ingest}/loki/api/v1/push · events ${ingest}/api/v1/events/<stream>`,
     `  API        ${base}  (listening on ${options.api.host}:${options.api.port})`,
     `  Data dir   ${options.dataDir}  (fsync: ${options.fsync})`,
+    `  Send data  vigil gen --url ${ingest}        (synthetic metrics, logs and traces)`,
+    `             or point an OTel exporter at OTEL_EXPORTER_OTLP_ENDPOINT=${ingest}`,
     `  Try        curl ${base}/readyz`,
+    `             curl ${base}/api/v1/ingest/status`,
     `             curl ${base}/metrics`,
     `  Inspect    vigil log inspect --data-dir ${options.dataDir}`,
     `  Stop       Ctrl-C (SIGINT) or SIGTERM`,

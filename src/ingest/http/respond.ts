@@ -1,0 +1,24 @@
+import type { ServerResponse } from 'node:http'
+import type { IngestHttpError } from './http-error.js'
+
+/** Writes a complete response; `Retry-After` when the error carries one. */
+export function sendBody(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: Buffer | string,
+  retryAfterSeconds?: number,
+): void {
+  if (res.headersSent) return
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body
+  const headers: Record<string, string | number> = { 'content-length': bytes.length }
+  if (status !== 204) headers['content-type'] = contentType
+  if (retryAfterSeconds !== undefined) headers['retry-after'] = retryAfterSeconds
+  res.writeHead(status, headers)
+  res.end(bytes)
+}
+
+/** A plain-text error, as Prometheus and Loki receivers answer. */
+export function sendTextError(res: ServerResponse, err: IngestHttpError): void {
+  sendBody(res, err.status, 'text/plain; charset=utf-8', `${err.message}\n`, err.retryAfterSeconds)
+}
