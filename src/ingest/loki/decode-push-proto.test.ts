@@ -4,7 +4,7 @@ import snappy from 'snappy'
 import type { DecodeResult, DecodeSuccess } from './decode-result.js'
 import { LokiPushDecoder } from './loki-push-decoder.js'
 import { flatRows } from './testing/log-rows.js'
-import { encodeEntry, encodePushRequest, lokiProtoBody, selector } from './testing/push-request-proto.js'
+import { encodeEntry, encodePushRequest, lokiProtoBody } from './testing/push-request-proto.js'
 import type { PbEntry, PbPushRequest } from './testing/push-request-proto.js'
 
 const loki = new LokiPushDecoder()

@@ -1,5 +1,5 @@
 import { LogBatchBuilder } from '../../core/batch/index.js'
-import type { Attributes } from '../../core/batch/index.js'
+import type { Attributes, Labels } from '../../core/batch/index.js'
 import { RejectTally } from './decode-result.js'
 import type { DecodeSuccess, RejectReason } from './decode-result.js'
 import type { LokiLimits } from './limits.js'
@@ -10,11 +10,13 @@ import { checkPairs, checkStreamLabels, streamService } from './stream-labels.js
 export interface OpenStream {
   /** The labels as received, for reject reports. */
   readonly text: string
-  /** Index in the batch's resources; -1 when the stream is rejected. */
-  readonly resource: number
+  /** Sorted labels, the resource attributes (empty when the stream is rejected). */
+  readonly labels: Labels
   readonly reason: RejectReason | undefined
   /** The `level`/`detected_level` stream label, the fallback for entries without one. */
   readonly level: string | undefined
+  /** Index in the batch's resources, set when its first entry is accepted (-1 before). */
+  resource: number
 }
 
 /**
@@ -37,10 +39,9 @@ export class PushContext {
   openStream(labels: string[] | RejectReason, text: string): OpenStream {
     const reason = typeof labels === 'string' ? labels : checkStreamLabels(labels, this.limits)
     if (typeof labels === 'string' || reason !== undefined) {
-      return { text, resource: -1, reason, level: undefined }
+      return { text, labels: [], reason, level: undefined, resource: -1 }
     }
-    const resource = this.#builder.resource(streamService(labels), labels)
-    return { text, resource, reason: undefined, level: levelOf(labels) }
+    return { text, labels, reason: undefined, level: levelOf(labels), resource: -1 }
   }
 
   /** Why an entry's structured metadata (flat pairs, `pairs` of them sent) breaks a limit. */
@@ -52,6 +53,8 @@ export class PushContext {
   /** Adds an accepted entry; its severity comes from its metadata, else from the stream labels. */
   add(stream: OpenStream, timeMs: number, timeNanos: number, line: string, metadata: Attributes): void {
     const level = levelOf(metadata) ?? stream.level
+    if (stream.resource < 0)
+      stream.resource = this.#builder.resource(streamService(stream.labels), stream.labels)
     this.#builder.add({
       resource: stream.resource,
       timeMs,
