@@ -135,3 +135,8 @@ export function readKeyValue(r: ProtoReader, add: (key: string, value: string) =
   }
   add(key, value)
 }
+
+/** Reads the length-delimited `AnyValue` field at `r.pos` as text (a log body), as above. */
+export function readAnyValueField(r: ProtoReader): string {
+  return nested(r, readAnyValueText)
+}

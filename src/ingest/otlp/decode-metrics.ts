@@ -5,6 +5,7 @@ import type { DecodeLimits, DecodeResult } from './decode-result.js'
 import { sumShape } from './metric-shape.js'
 import type { MetricShape } from './metric-shape.js'
 import { ProtoDecodeContext } from './proto-context.js'
+import { within } from './proto-within.js'
 import { SeriesCache } from './series-cache.js'
 import {
   decodeExponentialHistogramPoint,
@@ -69,20 +70,6 @@ const DATA_TEMPORALITY_T = (2 << 3) | WIRE_VARINT
 const SUM_MONOTONIC_T = (3 << 3) | WIRE_VARINT
 
 type Reader = (ctx: ProtoDecodeContext) => void
-
-/** Reads the length-delimited message at `r.pos` with `read`, `r.end` narrowed to it. */
-function within(ctx: ProtoDecodeContext, message: string, read: Reader): void {
-  const r = ctx.r
-  const end = r.lengthDelimited()
-  const outer = r.end
-  if (r.error === undefined) {
-    r.end = end
-    read(ctx)
-    r.end = outer
-  }
-  if (r.error !== undefined) ctx.errorAt ??= message
-  else r.pos = end
-}
 
 /** Resource first (it may follow its metrics on the wire), then the scopes. */
 function decodeResourceMetrics(ctx: ProtoDecodeContext): void {
