@@ -8,6 +8,7 @@ export function createRootCli(version: string): CAC {
   const cli = cac('vigil')
   registerStartCommand(cli, version)
   cli.command('log <command>', 'Work with the durable log: `vigil log inspect` (see `vigil log --help`)')
+  cli.command('keys <command>', 'API keys for --auth keys: create, list, revoke (see `vigil keys --help`)')
   cli.usage('<command> [options]')
   configureHelp(cli, version)
   return cli

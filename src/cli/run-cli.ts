@@ -1,4 +1,5 @@
 import type { CAC } from 'cac'
+import { createKeysCli } from './keys/keys-cli.js'
 import { createLogCli } from './log/log-cli.js'
 import { packageVersion } from './package-version.js'
 import { formatCommandError } from './report-error.js'
@@ -11,13 +12,16 @@ import { writeStderr } from './write.js'
  * 0 on success or help, 1 on any error (printed to stderr first). Never calls `process.exit`; the
  * entry point does, with this code.
  */
+/** Command groups with their own parser, so `vigil <group> --help` lists their subcommands. */
+const groups: Readonly<Record<string, (version: string) => CAC>> = { log: createLogCli, keys: createKeysCli }
+
 export async function runCli(args: readonly string[]): Promise<number> {
   const version = packageVersion()
-  const isLog = args[0] === 'log'
-  const cli = isLog ? createLogCli(version) : createRootCli(version)
-  const name = isLog ? 'vigil log' : 'vigil'
+  const group = args[0] !== undefined && Object.hasOwn(groups, args[0]) ? args[0] : undefined
+  const cli = group === undefined ? createRootCli(version) : groups[group]!(version)
+  const name = group === undefined ? 'vigil' : `vigil ${group}`
   try {
-    return await runParsed(cli, name, isLog ? args.slice(1) : args)
+    return await runParsed(cli, name, group === undefined ? args : args.slice(1))
   } catch (err) {
     const command = cli.matchedCommandName === undefined ? name : `${name} ${cli.matchedCommandName}`
     await writeStderr(formatCommandError(err, `Run "${command} --help" for usage.`))

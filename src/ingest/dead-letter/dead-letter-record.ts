@@ -92,7 +92,7 @@ export function decodeDeadLetterRecord(bytes: Uint8Array): DecodeDeadLetterResul
       detail: detail.toString('utf8'),
       records,
       receivedAtMs,
-      payload: Uint8Array.prototype.slice.call(payload),
+      payload: new Uint8Array(payload),
     },
   }
 }

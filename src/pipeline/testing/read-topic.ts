@@ -26,7 +26,7 @@ export async function readTopic(logConfig: EmbeddedLogConfig, topic: string): Pr
             partition: p.partition,
             offset: r.offset,
             key: r.key === null ? '' : Buffer.from(r.key).toString('utf8'),
-            value: Uint8Array.prototype.slice.call(r.value ?? new Uint8Array(0)),
+            value: new Uint8Array(r.value ?? new Uint8Array(0)),
           })
         }
         if (res.nextOffset <= offset) break

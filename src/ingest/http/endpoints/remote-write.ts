@@ -69,20 +69,16 @@ export class RemoteWriteEndpoint implements Endpoint {
     }
     const res = this.#decoder.decode(body, req.tenant)
     if (!res.ok) throw new IngestHttpError(400, 'malformed', `Invalid remote_write request: ${res.reason}.`)
-    const rejects: DeadLetterRecord[] = []
-    for (const [reason, records] of Object.entries(res.rejectReasons)) {
-      if (records === 0) continue
-      rejects.push({
-        tenant: req.tenant,
-        signal: 'metrics',
-        format: 'prometheus.TimeSeries',
-        reason,
-        detail: res.rejectDetails.join('; '),
-        records,
-        receivedAtMs: req.receivedAtMs,
-        payload: new Uint8Array(0),
-      })
-    }
+    const rejects: DeadLetterRecord[] = res.rejects.map((r) => ({
+      tenant: req.tenant,
+      signal: 'metrics',
+      format: 'prometheus.TimeSeries',
+      reason: r.reason,
+      detail: r.series,
+      records: r.records,
+      receivedAtMs: req.receivedAtMs,
+      payload: r.payload,
+    }))
     const message =
       res.rejected === 0
         ? ''
