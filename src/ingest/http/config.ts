@@ -24,7 +24,12 @@ export const ingestLimitsSchema = z
     maxLabelNameLength: positiveInt.describe('Characters in a label or attribute name.'),
     maxLabelValueLength: positiveInt.describe('Characters in a label or attribute value.'),
     maxAttributesPerRecord: positiveInt.describe(
-      'Attributes on one log record, span or event (not counting resource attributes).',
+      'Attributes in one attribute set of a log record, span, span event or link (resource ' +
+        'attributes count separately); structured-metadata pairs of a Loki entry. Over it: the ' +
+        'record is dead-lettered (too_many_attributes).',
+    ),
+    maxLogLineLength: positiveInt.describe(
+      'Length of one log body (OTLP, characters) or Loki line (bytes). Over it: dead-lettered.',
     ),
     maxSeriesPerTenant: positiveInt.describe(
       'Distinct metric series a tenant may have. Samples of new series beyond it are dead-lettered ' +
@@ -84,6 +89,7 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   maxLabelNameLength: 256,
   maxLabelValueLength: 4096,
   maxAttributesPerRecord: 128,
+  maxLogLineLength: 256 * 1024,
   maxSeriesPerTenant: 1_000_000,
   requestsPerSecondPerTenant: 5_000,
   requestBurstPerTenant: 10_000,

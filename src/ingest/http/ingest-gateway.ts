@@ -12,7 +12,9 @@ import type { IngestConfig } from './config.js'
 import { ConsumerLagMonitor } from './consumer-lag.js'
 import type { Endpoint } from './endpoint.js'
 import { OtlpEndpoint } from './endpoints/otlp.js'
+import { LokiEndpoint } from './endpoints/loki.js'
 import { OtlpMetricsBodyDecoder } from './endpoints/otlp-metrics.js'
+import { OtlpLogsBodyDecoder, OtlpTracesBodyDecoder } from './endpoints/otlp-records.js'
 import { RemoteWriteEndpoint } from './endpoints/remote-write.js'
 import { IngestServer } from './ingest-server.js'
 import type { IngestAddress } from './ingest-server.js'
@@ -116,6 +118,9 @@ export function createEndpoints(config: IngestConfig): Map<string, Endpoint> {
   const l = config.limits
   return new Map<string, Endpoint>([
     ['/v1/metrics', new OtlpEndpoint('metrics', new OtlpMetricsBodyDecoder(l))],
+    ['/v1/logs', new OtlpEndpoint('logs', new OtlpLogsBodyDecoder(l))],
+    ['/v1/traces', new OtlpEndpoint('traces', new OtlpTracesBodyDecoder(l))],
     ['/api/v1/write', new RemoteWriteEndpoint(l)],
+    ['/loki/api/v1/push', new LokiEndpoint(l)],
   ])
 }

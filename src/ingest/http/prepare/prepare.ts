@@ -1,6 +1,7 @@
 import type { TenantLimits } from '../../limits/tenant-limits.js'
 import type { IngestBatch } from '../endpoint.js'
 import { prepareMetrics } from './prepare-metrics.js'
+import { prepareEvents, prepareRows } from './prepare-rows.js'
 import type { PreparedRequest } from './prepared.js'
 
 /** Limits and per-service encoding for any signal's batch. */
@@ -8,7 +9,10 @@ export function prepare(batch: IngestBatch, limits: TenantLimits, nowMs: number)
   switch (batch.kind) {
     case 'metrics':
       return prepareMetrics(batch, limits, nowMs)
-    default:
-      throw new Error(`ingest of ${batch.kind} batches is not wired yet`)
+    case 'logs':
+    case 'spans':
+      return prepareRows(batch)
+    case 'events':
+      return prepareEvents(batch)
   }
 }
