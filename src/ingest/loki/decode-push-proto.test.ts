@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { Buffer } from 'node:buffer'
 import snappy from 'snappy'
+import { len, msg, str, varint } from '../protobuf/testing/proto-writer.js'
 import type { DecodeResult, DecodeSuccess } from './decode-result.js'
 import { LokiPushDecoder } from './loki-push-decoder.js'
 import { flatRows } from './testing/log-rows.js'
@@ -232,4 +234,35 @@ test('whole-request failures are values naming the problem', () => {
   assert.equal(overrun.ok, false)
   assert.match((overrun as { reason: string }).reason, /^malformed StreamAdapter at byte 0: /)
   assert.equal(ok(loki.decodeProto(snappy.compressSync(Buffer.alloc(0)), 't')).accepted, 0)
+})
+
+test('field order does not matter: labels after entries, repeated fields, unknown fields, negative nanos', () => {
+  const ts = (seconds: number, nanos: number): Uint8Array => msg(varint(1, seconds), varint(2, nanos))
+  const pair = (n: string, v: string): Uint8Array => msg(str(1, n), str(2, v))
+  const e1 = msg(
+    str(2, 'line'),
+    varint(9, 7),
+    len(3, pair('k', 'a')),
+    len(3, pair('k', 'b')),
+    len(1, ts(2, 5)),
+  )
+  const e2 = msg(len(1, ts(2, -1)), str(2, 'bad nanos'))
+  const stream = msg(len(2, e1), varint(3, 99), len(2, e2), str(1, '{job="late"}'))
+  const body = snappy.compressSync(Buffer.from(msg(str(2, 'loki'), len(1, stream))))
+  const res = ok(loki.decodeProto(body, 't'))
+  assert.deepEqual(flatRows(res.batch), [
+    {
+      labels: ['job', 'late'],
+      service: 'late',
+      ns: '2000000005',
+      line: 'line',
+      metadata: ['k', 'b'],
+      severity: [0, ''],
+    },
+  ])
+  assert.deepEqual(
+    res.rejects.map((r) => [r.reason, r.stream]),
+    [['invalid_timestamp', '{job="late"}']],
+  )
+  assert.deepEqual(Uint8Array.from(res.rejects[0]!.payload), e2)
 })
