@@ -12,6 +12,7 @@ import type { IngestConfig } from './config.js'
 import { ConsumerLagMonitor } from './consumer-lag.js'
 import type { Endpoint } from './endpoint.js'
 import { OtlpEndpoint } from './endpoints/otlp.js'
+import { EventsEndpoint } from './endpoints/events.js'
 import { LokiEndpoint } from './endpoints/loki.js'
 import { OtlpMetricsBodyDecoder } from './endpoints/otlp-metrics.js'
 import { OtlpLogsBodyDecoder, OtlpTracesBodyDecoder } from './endpoints/otlp-records.js'
@@ -122,5 +123,6 @@ export function createEndpoints(config: IngestConfig): Map<string, Endpoint> {
     ['/v1/traces', new OtlpEndpoint('traces', new OtlpTracesBodyDecoder(l))],
     ['/api/v1/write', new RemoteWriteEndpoint(l)],
     ['/loki/api/v1/push', new LokiEndpoint(l)],
+    ['/api/v1/events/', new EventsEndpoint(l)],
   ])
 }
