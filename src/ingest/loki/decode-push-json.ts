@@ -1,6 +1,7 @@
 import { exceedsUtf8Bytes } from '../text/utf8-bytes.js'
 import type { DecodeResult, RejectReason } from './decode-result.js'
 import { timeFromNanosText } from './entry-time.js'
+import type { EntryTime } from './entry-time.js'
 import type { LokiLimits } from './limits.js'
 import { PushContext } from './push-context.js'
 import type { OpenStream } from './push-context.js'
@@ -47,37 +48,39 @@ export function decodePushJson(
 
 /** Adds or rejects one `[ts, line]` / `[ts, line, {metadata}]` value. */
 function decodeValue(ctx: PushContext, stream: OpenStream, value: unknown): void {
-  let reason: RejectReason | undefined = stream.reason
-  const metadata: string[] = []
-  let pairs = 0
-  if (reason === undefined) {
-    const shapeOk =
-      Array.isArray(value) &&
-      (value.length === 2 || value.length === 3) &&
-      typeof value[1] === 'string' &&
-      (value.length === 2 || isObject(value[2]))
-    if (!shapeOk) reason = 'invalid_entry'
-  }
-  const entry = value as readonly unknown[]
-  if (reason === undefined && entry.length === 3) {
-    const m = entry[2] as JsonObject
-    for (const name in m) {
-      const v = m[name]
-      if (typeof v !== 'string') reason = 'invalid_entry'
-      else if (++pairs <= ctx.limits.maxStructuredMetadataPairs) metadata.push(name, v)
-    }
-  }
-  const time = reason === undefined ? timeFromNanosText(entry[0]) : undefined
-  if (reason === undefined && time === undefined) reason = 'invalid_timestamp'
-  const line = reason === undefined ? (entry[1] as string) : ''
-  if (reason === undefined && exceedsUtf8Bytes(line, ctx.limits.maxLineBytes)) reason = 'line_too_long'
-  reason ??= ctx.checkMetadata(metadata, pairs)
-  if (reason !== undefined || time === undefined) {
-    const payload = new TextEncoder().encode(JSON.stringify(value))
-    ctx.reject(stream, reason ?? 'invalid_timestamp', payload)
+  const entry = stream.reason ?? readValue(value, ctx.limits)
+  const reason =
+    typeof entry === 'string' ? entry : ctx.checkMetadata(entry.metadata, entry.metadata.length / 2)
+  if (typeof entry === 'string' || reason !== undefined) {
+    ctx.reject(stream, reason ?? 'invalid_entry', new TextEncoder().encode(JSON.stringify(value)))
     return
   }
-  ctx.add(stream, time.timeMs, time.timeNanos, line, metadata)
+  ctx.add(stream, entry.time.timeMs, entry.time.timeNanos, entry.line, entry.metadata)
+}
+
+interface JsonEntry {
+  readonly time: EntryTime
+  readonly line: string
+  readonly metadata: string[]
+}
+
+/** The parts of a value, or why it is not `[ns text, string]` / `[ns text, string, {string: string}]`. */
+function readValue(value: unknown, limits: LokiLimits): JsonEntry | RejectReason {
+  if (!Array.isArray(value) || (value.length !== 2 && value.length !== 3)) return 'invalid_entry'
+  const [ts, line, meta] = value as readonly unknown[]
+  if (typeof line !== 'string' || (value.length === 3 && !isObject(meta))) return 'invalid_entry'
+  const metadata: string[] = []
+  if (isObject(meta)) {
+    for (const name in meta) {
+      const v = meta[name]
+      if (typeof v !== 'string') return 'invalid_entry'
+      metadata.push(name, v)
+    }
+  }
+  const time = timeFromNanosText(ts)
+  if (time === undefined) return 'invalid_timestamp'
+  if (exceedsUtf8Bytes(line, limits.maxLineBytes)) return 'line_too_long'
+  return { time, line, metadata }
 }
 
 function isObject(v: unknown): v is JsonObject {
