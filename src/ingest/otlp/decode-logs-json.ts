@@ -3,8 +3,8 @@ import { anyValueText, forEachAttribute } from './any-value-json.js'
 import type { LogsDecodeResult } from './decode-logs.js'
 import { arrayField, asObject, intField, stringField } from './json-fields.js'
 import { enumField } from './json-enum.js'
-import { logRecordProblem, severityNumber } from './log-fields.js'
-import { NanoTime, readJsonNanoTime } from './nano-time.js'
+import { LogRecordScratch } from './log-record-scratch.js'
+import { readJsonNanoTime } from './nano-time.js'
 import { RecordJsonContext, walkOtlpJson } from './otlp-json-walk.js'
 import { resolveRecordLimits } from './record-limits.js'
 import type { RecordLimits } from './record-limits.js'
@@ -31,39 +31,24 @@ export function decodeOtlpLogsJson(
 
 const LOGS_KEYS = { resource: 'resourceLogs', scope: 'scopeLogs', record: 'logRecords' } as const
 
-const time = new NanoTime()
-const observed = new NanoTime()
+const rec = new LogRecordScratch()
 
 function readLogRecord(ctx: RecordJsonContext<LogBatchBuilder>, v: unknown, what: string): void {
   const record = asObject(v, what)
-  readJsonNanoTime(record, 'timeUnixNano', what, time)
-  readJsonNanoTime(record, 'observedTimeUnixNano', what, observed)
-  const severity = enumField(record, 'severityNumber', what, SEVERITY_NAMES)
-  const severityText = stringField(record, 'severityText', what)
-  const body = anyValueText(record.body, `${what}.body`)
+  rec.reset()
+  readJsonNanoTime(record, 'timeUnixNano', what, rec.time)
+  readJsonNanoTime(record, 'observedTimeUnixNano', what, rec.observed)
+  rec.severity = enumField(record, 'severityNumber', what, SEVERITY_NAMES)
+  rec.severityText = stringField(record, 'severityText', what)
+  rec.body = anyValueText(record.body, `${what}.body`)
   ctx.attributes.reset()
   forEachAttribute(arrayField(record, 'attributes', what), `${what}.attributes`, ctx.attributes.add)
-  const flags = intField(record, 'flags', what)
-  const traceId = idFromJson(record, 'traceId', what, TRACE_ID_BYTES)
-  const spanId = idFromJson(record, 'spanId', what, SPAN_ID_BYTES)
-  const eventName = stringField(record, 'eventName', what)
-  const reason = logRecordProblem(ctx, body, traceId, spanId, eventName)
-  if (reason !== undefined) return ctx.reject(reason, v)
-  ctx.accepted++
-  ctx.builder.add({
-    resource: ctx.resource(),
-    timeMs: time.ms,
-    timeNanos: time.nanos,
-    observedTimeMs: observed.ms,
-    observedTimeNanos: observed.nanos,
-    severityNumber: severityNumber(severity),
-    severityText,
-    body,
-    attributes: ctx.attributes.take(),
-    traceId: traceId!,
-    spanId: spanId!,
-    flags: flags >>> 0,
-  })
+  rec.flags = intField(record, 'flags', what)
+  rec.traceId = idFromJson(record, 'traceId', what, TRACE_ID_BYTES)
+  rec.spanId = idFromJson(record, 'spanId', what, SPAN_ID_BYTES)
+  rec.eventName = stringField(record, 'eventName', what)
+  const reason = rec.finish(ctx)
+  if (reason !== undefined) ctx.reject(reason, v)
 }
 
 /** SeverityNumber names, for senders that write enums by name; index = number. */

@@ -2,15 +2,15 @@ import { LogBatchBuilder } from '../../core/batch/index.js'
 import type { LogBatch } from '../../core/batch/index.js'
 import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../protobuf/proto-reader.js'
 import { readAnyValueField, readKeyValue } from './any-value-proto.js'
-import { logRecordProblem, severityNumber } from './log-fields.js'
-import { NanoTime, readNanoTime } from './nano-time.js'
+import { LogRecordScratch } from './log-record-scratch.js'
+import { readNanoTime } from './nano-time.js'
 import { walkOtlpProto } from './otlp-proto-walk.js'
 import { within } from './proto-within.js'
 import { resolveRecordLimits } from './record-limits.js'
 import type { RecordLimits } from './record-limits.js'
 import { RecordProtoContext } from './record-proto-context.js'
 import type { RecordDecodeResult } from './record-result.js'
-import { SPAN_ID_BYTES, TRACE_ID_BYTES, idFromBytes } from './trace-ids.js'
+import { SPAN_ID_BYTES, TRACE_ID_BYTES, readId } from './trace-ids.js'
 
 export type LogsDecodeResult = RecordDecodeResult<LogBatch>
 
@@ -66,83 +66,53 @@ const SPAN_ID_T = (10 << 3) | WIRE_LEN
 const OBSERVED_TIME_T = (11 << 3) | WIRE_I64
 const EVENT_NAME_T = (12 << 3) | WIRE_LEN
 
-const time = new NanoTime()
-const observed = new NanoTime()
+const rec = new LogRecordScratch()
 
 function readLogRecord(ctx: Context): void {
   const r = ctx.r
   const start = r.pos
-  let severity = 0
-  let severityText = ''
-  let body = ''
-  let flags = 0
-  let traceId: string | undefined = ''
-  let spanId: string | undefined = ''
-  let eventName = ''
-  time.clear()
-  observed.clear()
+  rec.reset()
   ctx.attributes.reset()
   while (r.more) {
     const tag = r.tag()
     switch (tag) {
       case TIME_T:
-        readNanoTime(r, time)
+        readNanoTime(r, rec.time)
         break
       case OBSERVED_TIME_T:
-        readNanoTime(r, observed)
+        readNanoTime(r, rec.observed)
         break
       case SEVERITY_NUMBER_T:
-        severity = r.uint32()
+        rec.severity = r.uint32()
         break
       case SEVERITY_TEXT_T:
-        severityText = r.string()
+        rec.severityText = r.string()
         break
       case BODY_T:
-        body = readAnyValueField(r)
+        rec.body = readAnyValueField(r)
         break
       case ATTRIBUTES_T:
         within(ctx, 'KeyValue', readAttribute)
         break
       case FLAGS_T:
-        flags = r.fixed32()
+        rec.flags = r.fixed32()
         break
-      case TRACE_ID_T: {
-        const end = r.lengthDelimited()
-        traceId = idFromBytes(r.buf, r.pos, end, TRACE_ID_BYTES)
-        r.pos = end
+      case TRACE_ID_T:
+        rec.traceId = readId(r, TRACE_ID_BYTES)
         break
-      }
-      case SPAN_ID_T: {
-        const end = r.lengthDelimited()
-        spanId = idFromBytes(r.buf, r.pos, end, SPAN_ID_BYTES)
-        r.pos = end
+      case SPAN_ID_T:
+        rec.spanId = readId(r, SPAN_ID_BYTES)
         break
-      }
       case EVENT_NAME_T:
-        eventName = r.string()
+        rec.eventName = r.string()
         break
       default:
         r.skip(tag)
     }
   }
   if (r.error !== undefined) return
-  const reason = logRecordProblem(ctx, body, traceId, spanId, eventName)
-  if (reason !== undefined) return ctx.reject(reason, start, r.end)
-  ctx.accepted++
-  ctx.builder.add({
-    resource: ctx.resource(),
-    timeMs: time.ms,
-    timeNanos: time.nanos,
-    observedTimeMs: observed.ms,
-    observedTimeNanos: observed.nanos,
-    severityNumber: severityNumber(severity),
-    severityText,
-    body,
-    attributes: ctx.attributes.take(),
-    traceId: traceId!,
-    spanId: spanId!,
-    flags,
-  })
+  const reason = rec.finish(ctx)
+  if (reason !== undefined) ctx.reject(reason, start, r.end)
 }
 
 function readAttribute(ctx: Context): void {

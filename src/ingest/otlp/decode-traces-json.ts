@@ -9,7 +9,7 @@ import { NanoTime, readJsonNanoTime } from './nano-time.js'
 import { RecordJsonContext, walkOtlpJson } from './otlp-json-walk.js'
 import { resolveRecordLimits } from './record-limits.js'
 import type { RecordLimits } from './record-limits.js'
-import { SpanParts, spanKind, spanProblem, statusCode } from './span-parts.js'
+import { SpanScratch } from './span-scratch.js'
 import { SPAN_ID_BYTES, TRACE_ID_BYTES, idFromJson } from './trace-ids.js'
 
 /**
@@ -37,54 +37,32 @@ const KIND_NAMES = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', '
 )
 const STATUS_NAMES = ['UNSET', 'OK', 'ERROR'].map((c) => `STATUS_CODE_${c}`)
 
-const start = new NanoTime()
-const end = new NanoTime()
+const span = new SpanScratch()
 const eventTime = new NanoTime()
-const parts = new SpanParts()
 
 function readSpan(ctx: RecordJsonContext<SpanBatchBuilder>, v: unknown, what: string): void {
-  const span = asObject(v, what)
-  const traceId = idFromJson(span, 'traceId', what, TRACE_ID_BYTES)
-  const spanId = idFromJson(span, 'spanId', what, SPAN_ID_BYTES)
-  const parentSpanId = idFromJson(span, 'parentSpanId', what, SPAN_ID_BYTES)
-  const traceState = stringField(span, 'traceState', what)
-  const name = stringField(span, 'name', what)
-  const kind = enumField(span, 'kind', what, KIND_NAMES)
-  readJsonNanoTime(span, 'startTimeUnixNano', what, start)
-  readJsonNanoTime(span, 'endTimeUnixNano', what, end)
+  const o = asObject(v, what)
+  span.reset()
+  span.traceId = idFromJson(o, 'traceId', what, TRACE_ID_BYTES)
+  span.spanId = idFromJson(o, 'spanId', what, SPAN_ID_BYTES)
+  span.parentSpanId = idFromJson(o, 'parentSpanId', what, SPAN_ID_BYTES)
+  span.traceState = stringField(o, 'traceState', what)
+  span.name = stringField(o, 'name', what)
+  span.kind = enumField(o, 'kind', what, KIND_NAMES)
+  readJsonNanoTime(o, 'startTimeUnixNano', what, span.start)
+  readJsonNanoTime(o, 'endTimeUnixNano', what, span.end)
   ctx.attributes.reset()
-  forEachAttribute(arrayField(span, 'attributes', what), `${what}.attributes`, ctx.attributes.add)
-  parts.reset()
-  const events = arrayField(span, 'events', what)
+  forEachAttribute(arrayField(o, 'attributes', what), `${what}.attributes`, ctx.attributes.add)
+  const events = arrayField(o, 'events', what)
   for (let i = 0; i < events.length; i++) readEvent(ctx, events[i], `${what}.events[${i}]`)
-  const links = arrayField(span, 'links', what)
+  const links = arrayField(o, 'links', what)
   for (let i = 0; i < links.length; i++) readLink(ctx, links[i], `${what}.links[${i}]`)
-  const status = objectField(span, 'status', what) ?? NO_STATUS
-  const code = enumField(status, 'code', `${what}.status`, STATUS_NAMES)
-  const statusMessage = stringField(status, 'message', `${what}.status`)
-  const flags = intField(span, 'flags', what)
-  const reason = spanProblem(ctx, traceId, spanId, parentSpanId, start, end, parts)
-  if (reason !== undefined) return ctx.reject(reason, v)
-  ctx.accepted++
-  ctx.builder.add({
-    resource: ctx.resource(),
-    traceId: traceId!,
-    spanId: spanId!,
-    parentSpanId: parentSpanId!,
-    traceState,
-    name,
-    kind: spanKind(kind),
-    startMs: start.ms,
-    startNanos: start.nanos,
-    endMs: end.ms,
-    endNanos: end.nanos,
-    statusCode: statusCode(code),
-    statusMessage,
-    attributes: ctx.attributes.take(),
-    events: parts.events,
-    links: parts.links,
-    flags: flags >>> 0,
-  })
+  const status = objectField(o, 'status', what) ?? NO_STATUS
+  span.statusCode = enumField(status, 'code', `${what}.status`, STATUS_NAMES)
+  span.statusMessage = stringField(status, 'message', `${what}.status`)
+  span.flags = intField(o, 'flags', what)
+  const reason = span.finish(ctx)
+  if (reason !== undefined) ctx.reject(reason, v)
 }
 
 const NO_STATUS: JsonObject = {}
@@ -103,7 +81,7 @@ function readEvent(ctx: RecordJsonContext<SpanBatchBuilder>, v: unknown, what: s
   const event = asObject(v, what)
   readJsonNanoTime(event, 'timeUnixNano', what, eventTime)
   const name = stringField(event, 'name', what)
-  parts.addEvent(name, eventTime, innerAttributes(ctx, event, what), ctx.limits)
+  span.addEvent(name, eventTime, innerAttributes(ctx, event, what), ctx.limits)
 }
 
 function readLink(ctx: RecordJsonContext<SpanBatchBuilder>, v: unknown, what: string): void {
@@ -111,5 +89,5 @@ function readLink(ctx: RecordJsonContext<SpanBatchBuilder>, v: unknown, what: st
   const traceId = idFromJson(link, 'traceId', what, TRACE_ID_BYTES)
   const spanId = idFromJson(link, 'spanId', what, SPAN_ID_BYTES)
   const traceState = stringField(link, 'traceState', what)
-  parts.addLink(traceId, spanId, traceState, innerAttributes(ctx, link, what), ctx.limits)
+  span.addLink(traceId, spanId, traceState, innerAttributes(ctx, link, what), ctx.limits)
 }

@@ -1,7 +1,6 @@
 import { SpanBatchBuilder } from '../../core/batch/index.js'
 import type { SpanBatch } from '../../core/batch/index.js'
 import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../protobuf/proto-reader.js'
-import type { ProtoReader } from '../protobuf/proto-reader.js'
 import { readKeyValue } from './any-value-proto.js'
 import { NanoTime, readNanoTime } from './nano-time.js'
 import { walkOtlpProto } from './otlp-proto-walk.js'
@@ -10,8 +9,8 @@ import { resolveRecordLimits } from './record-limits.js'
 import type { RecordLimits } from './record-limits.js'
 import { RecordProtoContext } from './record-proto-context.js'
 import type { RecordDecodeResult } from './record-result.js'
-import { SpanParts, spanKind, spanProblem, statusCode } from './span-parts.js'
-import { SPAN_ID_BYTES, TRACE_ID_BYTES, idFromBytes } from './trace-ids.js'
+import { SpanScratch } from './span-scratch.js'
+import { SPAN_ID_BYTES, TRACE_ID_BYTES, readId } from './trace-ids.js'
 
 export type TracesDecodeResult = RecordDecodeResult<SpanBatch>
 
@@ -83,56 +82,41 @@ const LINK_ATTRIBUTES_T = (4 << 3) | WIRE_LEN
 const STATUS_MESSAGE_T = (2 << 3) | WIRE_LEN
 const STATUS_CODE_T = (3 << 3) | WIRE_VARINT
 
-/** Scratch for the span being read (decoding is synchronous: one span at a time). */
-const start = new NanoTime()
-const end = new NanoTime()
+/** Scratch for the span being read and its current event (decoding is synchronous). */
+const span = new SpanScratch()
 const eventTime = new NanoTime()
-const parts = new SpanParts()
-let status = 0
-let statusMessage = ''
 
 function readSpan(ctx: Context): void {
   const r = ctx.r
   const begin = r.pos
-  let traceId: string | undefined = ''
-  let spanId: string | undefined = ''
-  let parentSpanId: string | undefined = ''
-  let traceState = ''
-  let name = ''
-  let kind = 0
-  let flags = 0
-  start.clear()
-  end.clear()
-  status = 0
-  statusMessage = ''
-  parts.reset()
+  span.reset()
   ctx.attributes.reset()
   while (r.more) {
     const tag = r.tag()
     switch (tag) {
       case TRACE_ID_T:
-        traceId = readId(r, TRACE_ID_BYTES)
+        span.traceId = readId(r, TRACE_ID_BYTES)
         break
       case SPAN_ID_T:
-        spanId = readId(r, SPAN_ID_BYTES)
+        span.spanId = readId(r, SPAN_ID_BYTES)
         break
       case PARENT_SPAN_ID_T:
-        parentSpanId = readId(r, SPAN_ID_BYTES)
+        span.parentSpanId = readId(r, SPAN_ID_BYTES)
         break
       case TRACE_STATE_T:
-        traceState = r.string()
+        span.traceState = r.string()
         break
       case NAME_T:
-        name = r.string()
+        span.name = r.string()
         break
       case KIND_T:
-        kind = r.uint32()
+        span.kind = r.uint32()
         break
       case START_T:
-        readNanoTime(r, start)
+        readNanoTime(r, span.start)
         break
       case END_T:
-        readNanoTime(r, end)
+        readNanoTime(r, span.end)
         break
       case ATTRIBUTES_T:
         within(ctx, 'KeyValue', readAttribute)
@@ -147,42 +131,15 @@ function readSpan(ctx: Context): void {
         within(ctx, 'Status', readStatus)
         break
       case FLAGS_T:
-        flags = r.fixed32()
+        span.flags = r.fixed32()
         break
       default:
         r.skip(tag)
     }
   }
   if (r.error !== undefined) return
-  const reason = spanProblem(ctx, traceId, spanId, parentSpanId, start, end, parts)
-  if (reason !== undefined) return ctx.reject(reason, begin, r.end)
-  ctx.accepted++
-  ctx.builder.add({
-    resource: ctx.resource(),
-    traceId: traceId!,
-    spanId: spanId!,
-    parentSpanId: parentSpanId!,
-    traceState,
-    name,
-    kind: spanKind(kind),
-    startMs: start.ms,
-    startNanos: start.nanos,
-    endMs: end.ms,
-    endNanos: end.nanos,
-    statusCode: statusCode(status),
-    statusMessage,
-    attributes: ctx.attributes.take(),
-    events: parts.events,
-    links: parts.links,
-    flags,
-  })
-}
-
-function readId(r: ProtoReader, size: number): string | undefined {
-  const end = r.lengthDelimited()
-  const id = idFromBytes(r.buf, r.pos, end, size)
-  r.pos = end
-  return id
+  const reason = span.finish(ctx)
+  if (reason !== undefined) ctx.reject(reason, begin, r.end)
 }
 
 function readAttribute(ctx: Context): void {
@@ -205,7 +162,7 @@ function readEvent(ctx: Context): void {
     else if (tag === EVENT_ATTRIBUTES_T) within(ctx, 'KeyValue', readInnerAttribute)
     else r.skip(tag)
   }
-  if (r.error === undefined) parts.addEvent(name, eventTime, ctx.inner, ctx.limits)
+  if (r.error === undefined) span.addEvent(name, eventTime, ctx.inner, ctx.limits)
 }
 
 function readLink(ctx: Context): void {
@@ -222,15 +179,15 @@ function readLink(ctx: Context): void {
     else if (tag === LINK_ATTRIBUTES_T) within(ctx, 'KeyValue', readInnerAttribute)
     else r.skip(tag)
   }
-  if (r.error === undefined) parts.addLink(traceId, spanId, traceState, ctx.inner, ctx.limits)
+  if (r.error === undefined) span.addLink(traceId, spanId, traceState, ctx.inner, ctx.limits)
 }
 
 function readStatus(ctx: Context): void {
   const r = ctx.r
   while (r.more) {
     const tag = r.tag()
-    if (tag === STATUS_MESSAGE_T) statusMessage = r.string()
-    else if (tag === STATUS_CODE_T) status = r.uint32()
+    if (tag === STATUS_MESSAGE_T) span.statusMessage = r.string()
+    else if (tag === STATUS_CODE_T) span.statusCode = r.uint32()
     else r.skip(tag)
   }
 }

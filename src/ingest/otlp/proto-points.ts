@@ -2,6 +2,7 @@ import { WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../protobuf/proto-reader.js'
 import type { ProtoReader } from '../protobuf/proto-reader.js'
 import { copyBytes } from './copy-bytes.js'
 import { checkHistogram, emitHistogram, emitSummary } from './emit-points.js'
+import { NanoTime, readNanoTime } from './nano-time.js'
 import type { ProtoDecodeContext } from './proto-context.js'
 import { FLAG_NO_RECORDED_VALUE, STALE_NAN } from './stale-nan.js'
 
@@ -47,21 +48,16 @@ function noteAttribute(r: ProtoReader, at: number): void {
   aEnd = r.pos
 }
 
+const time = new NanoTime()
+
 /**
- * time_unix_nano (fixed64) as epoch ms, sub-ms kept; 0 when unset. Split as whole ms plus the
- * remainder, exactly (2^32 = 4294·10^6 + 967296), so whole-ms times stay whole and the result is
- * the one OTLP/JSON's decimal string gives (see `timeTextToMs`).
+ * time_unix_nano (fixed64) as epoch ms, sub-ms kept; 0 when unset. Whole ms plus the remainder,
+ * both exact (nano-time.ts), so whole-ms times stay whole and the result is the one OTLP/JSON's
+ * decimal string gives (see `timeField`).
  */
 function readTimeMs(r: ProtoReader): number {
-  if (r.end - r.pos < 8) return r.fixed64()
-  const b = r.buf
-  const p = r.pos
-  const lo = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0
-  const hi = (b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)) >>> 0
-  r.pos = p + 8
-  const rest = hi * 967296 + lo
-  const restMs = Math.floor(rest / 1e6)
-  return hi * 4294 + restMs + (rest - restMs * 1e6) / 1e6
+  readNanoTime(r, time)
+  return time.ms + time.nanos / 1e6
 }
 
 export function decodeNumberPoint(ctx: ProtoDecodeContext): void {

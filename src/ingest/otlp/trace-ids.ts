@@ -1,3 +1,4 @@
+import type { ProtoReader } from '../protobuf/proto-reader.js'
 import { JsonShapeError } from './json-fields.js'
 import type { JsonObject } from './json-fields.js'
 
@@ -23,6 +24,14 @@ export function idFromBytes(buf: Uint8Array, start: number, end: number, size: n
     out += HEX[b]
   }
   return zero ? '' : out
+}
+
+/** Reads a length-delimited id field at `r.pos` (see `idFromBytes`). */
+export function readId(r: ProtoReader, size: number): string | undefined {
+  const end = r.lengthDelimited()
+  const id = idFromBytes(r.buf, r.pos, end, size)
+  r.pos = end
+  return id
 }
 
 const HEX_TEXT = /^[0-9a-fA-F]*$/
