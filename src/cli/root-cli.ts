@@ -1,5 +1,6 @@
 import { cac } from 'cac'
 import type { CAC } from 'cac'
+import { registerGenCommand } from './gen/gen-command.js'
 import { configureHelp } from './help.js'
 import { registerStartCommand } from './start/start-command.js'
 
@@ -7,6 +8,7 @@ import { registerStartCommand } from './start/start-command.js'
 export function createRootCli(version: string): CAC {
   const cli = cac('vigil')
   registerStartCommand(cli, version)
+  registerGenCommand(cli)
   cli.command('log <command>', 'Work with the durable log: `vigil log inspect` (see `vigil log --help`)')
   cli.command('keys <command>', 'API keys for --auth keys: create, list, revoke (see `vigil keys --help`)')
   cli.usage('<command> [options]')
