@@ -76,6 +76,12 @@ export const ingestConfigSchema = z
       .max(1024)
       .describe('Partitions of each ingest topic (fixed when the topic is created).'),
     retryAfterSeconds: positiveInt.describe('Retry-After sent with 429 and 503 answers.'),
+    decodeThreads: z
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .describe('Worker threads that decode and encode request bodies; 0 decodes on the main thread.'),
     limits: ingestLimitsSchema,
   })
   .strict()
@@ -106,6 +112,7 @@ export function createDefaultIngestConfig(): IngestConfig {
     port: DEFAULT_INGEST_PORT,
     partitions: 4,
     retryAfterSeconds: 1,
+    decodeThreads: 2,
     limits: { ...DEFAULT_INGEST_LIMITS },
   }
 }

@@ -37,6 +37,8 @@ export interface IngestSummary {
   /** Rejected by the decoder or a limit (dead-lettered, or dropped if even that failed). */
   readonly rejected: number
   readonly message: string
+  /** The first rejects (at most 20): reason and detail, for answers that list them. */
+  readonly rejectList: readonly { readonly reason: string; readonly detail: string }[]
 }
 
 /**

@@ -10,13 +10,10 @@ import { DEAD_LETTER_TOPIC, INGEST_TOPICS } from '../writer/ingest-topics.js'
 import { Backpressure } from './backpressure.js'
 import type { IngestConfig } from './config.js'
 import { ConsumerLagMonitor } from './consumer-lag.js'
-import type { Endpoint } from './endpoint.js'
-import { OtlpEndpoint } from './endpoints/otlp.js'
-import { EventsEndpoint } from './endpoints/events.js'
-import { LokiEndpoint } from './endpoints/loki.js'
-import { OtlpMetricsBodyDecoder } from './endpoints/otlp-metrics.js'
-import { OtlpLogsBodyDecoder, OtlpTracesBodyDecoder } from './endpoints/otlp-records.js'
-import { RemoteWriteEndpoint } from './endpoints/remote-write.js'
+import { InlineDecodeService } from './decode/decode-service.js'
+import type { DecodeService } from './decode/decode-service.js'
+import { WorkerDecodeService } from './decode/worker-decode-service.js'
+import { createEndpoints } from './endpoints/create-endpoints.js'
 import { IngestServer } from './ingest-server.js'
 import type { IngestAddress } from './ingest-server.js'
 
@@ -56,6 +53,7 @@ export class IngestGateway {
   readonly #backpressure: Backpressure
   readonly #limits: TenantLimits
   readonly #server: IngestServer
+  readonly #decoder: DecodeService
 
   constructor(config: IngestConfig, settings: IngestGatewaySettings) {
     this.#config = config
@@ -74,7 +72,13 @@ export class IngestGateway {
       seriesTtlMs: SERIES_TTL_MS,
       maxTenants: l.maxTenants,
     })
+    const endpoints = createEndpoints(config)
+    this.#decoder =
+      config.decodeThreads === 0
+        ? new InlineDecodeService(endpoints)
+        : new WorkerDecodeService(config, config.decodeThreads, settings.logger)
     this.#server = new IngestServer(config, {
+      decoder: this.#decoder,
       logger: settings.logger,
       clock: settings.clock,
       auth: settings.auth,
@@ -82,7 +86,7 @@ export class IngestGateway {
       backpressure: this.#backpressure,
       writer: this.#writer,
       ledger: this.ledger,
-      endpoints: createEndpoints(config),
+      endpoints,
     })
   }
 
@@ -99,6 +103,7 @@ export class IngestGateway {
   async shutdown(): Promise<void> {
     this.#lag.stop()
     await this.#server.shutdown()
+    await this.#decoder.close()
   }
 
   status(): IngestStatus {
@@ -112,17 +117,4 @@ export class IngestGateway {
       topics: { ...INGEST_TOPICS, deadLetter: DEAD_LETTER_TOPIC },
     }
   }
-}
-
-/** The ingest routes: exact paths, and prefixes ending in `/`. */
-export function createEndpoints(config: IngestConfig): Map<string, Endpoint> {
-  const l = config.limits
-  return new Map<string, Endpoint>([
-    ['/v1/metrics', new OtlpEndpoint('metrics', new OtlpMetricsBodyDecoder(l))],
-    ['/v1/logs', new OtlpEndpoint('logs', new OtlpLogsBodyDecoder(l))],
-    ['/v1/traces', new OtlpEndpoint('traces', new OtlpTracesBodyDecoder(l))],
-    ['/api/v1/write', new RemoteWriteEndpoint(l)],
-    ['/loki/api/v1/push', new LokiEndpoint(l)],
-    ['/api/v1/events/', new EventsEndpoint(l)],
-  ])
 }

@@ -10,6 +10,7 @@ import type { TenantLimits } from '../limits/tenant-limits.js'
 import type { IngestWriter } from '../writer/ingest-writer.js'
 import type { Backpressure } from './backpressure.js'
 import type { IngestConfig } from './config.js'
+import type { DecodeService } from './decode/decode-service.js'
 import { decompressBody } from './decompress.js'
 import type { Endpoint, IngestRequest } from './endpoint.js'
 import { IngestHttpError } from './http-error.js'
@@ -26,6 +27,7 @@ export interface IngestServerSettings {
   readonly backpressure: Backpressure
   readonly writer: IngestWriter
   readonly ledger: IngestLedger
+  readonly decoder: DecodeService
   /** Exact paths (`/v1/metrics`) and prefixes ending in `/` (`/api/v1/events/`). */
   readonly endpoints: ReadonlyMap<string, Endpoint>
   readonly shutdownGraceMs?: number
@@ -105,13 +107,14 @@ export class IngestServer {
     this.#s.logger.info('The ingest listener is closed.')
   }
 
-  #route(path: string): { endpoint: Endpoint; param: string } | undefined {
+  #route(path: string): { key: string; endpoint: Endpoint; param: string } | undefined {
     const exact = this.#s.endpoints.get(path)
-    if (exact !== undefined) return { endpoint: exact, param: '' }
+    if (exact !== undefined) return { key: path, endpoint: exact, param: '' }
     const slash = path.lastIndexOf('/')
     if (slash <= 0) return undefined
-    const prefixed = this.#s.endpoints.get(path.slice(0, slash + 1))
-    return prefixed === undefined ? undefined : { endpoint: prefixed, param: path.slice(slash + 1) }
+    const key = path.slice(0, slash + 1)
+    const prefixed = this.#s.endpoints.get(key)
+    return prefixed === undefined ? undefined : { key, endpoint: prefixed, param: path.slice(slash + 1) }
   }
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -130,7 +133,7 @@ export class IngestServer {
     const { endpoint } = route
     let request: IngestRequest | undefined
     let release: (() => void) | undefined
-    this.#handle(req, res, endpoint, route.param, (r, rel) => {
+    this.#handle(req, res, route.key, endpoint, route.param, (r, rel) => {
       request = r
       release = rel
     })
@@ -161,6 +164,7 @@ export class IngestServer {
   async #handle(
     req: IncomingMessage,
     res: ServerResponse,
+    key: string,
     endpoint: Endpoint,
     param: string,
     expose: (r: IngestRequest, release: (() => void) | undefined) => void,
@@ -215,7 +219,13 @@ export class IngestServer {
     endpoint.check(request, contentEncoding)
     const raw = await readBody(req, limits.maxRequestBytes)
     const body = await decompressBody(raw, contentEncoding, limits.maxDecompressedBytes, endpoint.allowSnappy)
-    const summary = await ingestRequest(endpoint, body, request, s)
+    const summary = await ingestRequest(key, endpoint.signal, body, request, {
+      decoder: s.decoder,
+      limits: s.limits,
+      writer: s.writer,
+      ledger: s.ledger,
+      retryAfterSeconds: this.#config.retryAfterSeconds,
+    })
     endpoint.sendSuccess(res, request, summary)
     s.ledger.countRequest(endpoint.protocol, res.statusCode)
   }

@@ -1,22 +1,20 @@
-import { labelsKey } from '../../core/batch/index.js'
-import type { Labels } from '../../core/batch/index.js'
-
 /**
- * Bounds the distinct metric series of one tenant (DESIGN.md §4.6). A series is active when it was
- * seen within the last one to two `ttlMs` periods: two generations of key sets are kept, and a
- * series seen while in the old one moves to the current one; every `ttlMs` the old generation is
- * dropped. The active count is exactly `current.size + previous.size`.
+ * Bounds the distinct metric series of one tenant (DESIGN.md §4.6). A series is named by its
+ * 53-bit `labelsHash` (computed where the batch is decoded, possibly on a decode thread, and
+ * passed here as numbers). A series is active when it was seen within the last one to two `ttlMs`
+ * periods: two generations of hash sets are kept, and a series seen while in the old one moves to
+ * the current one; every `ttlMs` the old generation is dropped. The active count is exactly
+ * `current.size + previous.size`.
  *
  * A new series is admitted while the count is under `maxSeries`; beyond it, new series are refused
  * (their samples are dead-lettered with reason `series_limit`) while active series keep flowing.
- * Keys are the interned `labelsKey` strings the decoders already hold, so a series costs one set
- * entry here.
+ * Memory: one set entry (a number) per active series, about 40 bytes.
  */
 export class SeriesLimiter {
   readonly #maxSeries: number
   readonly #ttlMs: number
-  #current = new Set<string>()
-  #previous = new Set<string>()
+  #current = new Set<number>()
+  #previous = new Set<number>()
   #rotatedAtMs: number
 
   constructor(maxSeries: number, ttlMs: number, nowMs: number) {
@@ -30,21 +28,21 @@ export class SeriesLimiter {
   }
 
   /**
-   * Decides every series of a batch at once: `admitted[i]` is 1 when `series[i]` may flow. Returns
-   * the number refused.
+   * Decides every series of a batch at once: `admitted[i]` is 1 when the series with hash
+   * `hashes[i]` may flow. Returns the number refused.
    */
-  admit(series: readonly Labels[], nowMs: number, admitted: Uint8Array): number {
+  admit(hashes: Float64Array, nowMs: number, admitted: Uint8Array): number {
     if (nowMs - this.#rotatedAtMs >= this.#ttlMs) this.#rotate(nowMs)
     let refused = 0
-    for (let i = 0; i < series.length; i++) {
-      const key = labelsKey(series[i]!)
-      if (this.#current.has(key)) {
+    for (let i = 0; i < hashes.length; i++) {
+      const h = hashes[i]!
+      if (this.#current.has(h)) {
         admitted[i] = 1
-      } else if (this.#previous.delete(key)) {
-        this.#current.add(key)
+      } else if (this.#previous.delete(h)) {
+        this.#current.add(h)
         admitted[i] = 1
       } else if (this.activeSeries < this.#maxSeries) {
-        this.#current.add(key)
+        this.#current.add(h)
         admitted[i] = 1
       } else {
         admitted[i] = 0

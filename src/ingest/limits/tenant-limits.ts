@@ -1,4 +1,3 @@
-import type { Labels } from '../../core/batch/index.js'
 import { SeriesLimiter } from './series-limiter.js'
 import { TokenBucket } from './token-bucket.js'
 
@@ -52,13 +51,13 @@ export class TenantLimits {
   }
 
   /** See SeriesLimiter.admit. */
-  admitSeries(tenant: string, series: readonly Labels[], nowMs: number, admitted: Uint8Array): number {
+  admitSeries(tenant: string, seriesHashes: Float64Array, nowMs: number, admitted: Uint8Array): number {
     const t = this.#tenants.get(tenant)
     if (t === undefined) {
-      admitted.fill(1, 0, series.length)
+      admitted.fill(1, 0, seriesHashes.length)
       return 0
     }
-    return t.series.admit(series, nowMs, admitted)
+    return t.series.admit(seriesHashes, nowMs, admitted)
   }
 
   activeSeries(tenant: string): number {

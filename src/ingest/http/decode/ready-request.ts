@@ -1,11 +1,20 @@
 import type { DeadLetterRecord } from '../../dead-letter/dead-letter-record.js'
 import type { EncodedGroup } from '../../writer/ingest-writer.js'
 
-/** A decoded request made ready for the log: encoded groups per service, plus limit rejects. */
-export interface PreparedRequest {
+/**
+ * A request body decoded and encoded for the log: one batch per service, the records rejected
+ * inside it as dead-letter records, and — for metrics — the hash of every series, so the tenant's
+ * series limit can be applied where the tenant's state lives (the main thread) without shipping
+ * label sets between threads. Built by `prepareForLog`, on a decode thread or inline.
+ */
+export interface ReadyRequest {
+  /** Ledger records in the request: in `groups` plus `rejected`. */
+  readonly received: number
   readonly groups: readonly EncodedGroup[]
-  /** Records refused by a limit applied here (series cardinality), as dead-letter records. */
-  readonly limitRejects: readonly DeadLetterRecord[]
-  readonly limitRejected: number
-  readonly limitMessage: string
+  readonly rejects: readonly DeadLetterRecord[]
+  readonly rejected: number
+  /** One-line summary of the rejects ('' when none). */
+  readonly rejectMessage: string
+  /** Metrics: `labelsHash` of every series in `groups`. Empty for other signals. */
+  readonly seriesHashes: Float64Array
 }

@@ -9,15 +9,14 @@ const accepted = new Set(['', 'application/x-ndjson', 'application/jsonl', 'appl
 
 /**
  * NDJSON business events (`POST /api/v1/events/{stream}`): one JSON object per line. Answers 200
- * with `{accepted, rejected, errors: [{line, reason}]}`; 400 with the same body when no line was
- * accepted; errors as `{error}`.
+ * with `{accepted, rejected, errors: [{line, reason}]}` (the first 20 rejected lines); 400 with the
+ * same body when no line was accepted; errors as `{error}`.
  */
 export class EventsEndpoint implements Endpoint {
   readonly protocol = 'events'
   readonly signal = 'events'
   readonly allowSnappy = false
   readonly #decoder: EventsDecoder
-  readonly #lastErrors = new WeakMap<IngestRequest, { line: number; reason: string }[]>()
 
   constructor(limits: IngestLimits) {
     this.#decoder = new EventsDecoder({
@@ -46,10 +45,6 @@ export class EventsEndpoint implements Endpoint {
   decode(body: Buffer, req: IngestRequest): DecodedRequest {
     const res = this.#decoder.decode(body, req.tenant, req.pathParam, req.receivedAtMs)
     if (!res.ok) throw new IngestHttpError(400, 'malformed', `Invalid events request: ${res.reason}.`)
-    this.#lastErrors.set(
-      req,
-      res.rejects.slice(0, 20).map((r) => ({ line: r.line, reason: r.reason })),
-    )
     const counts = Object.entries(res.rejectReasons).filter(([, n]) => n > 0)
     return {
       batch: res.batch,
@@ -59,7 +54,7 @@ export class EventsEndpoint implements Endpoint {
         signal: 'events',
         format: 'ndjson.line',
         reason: r.reason,
-        detail: `stream ${req.pathParam} line ${r.line}`,
+        detail: `line ${r.line}`,
         records: 1,
         receivedAtMs: req.receivedAtMs,
         payload: r.payload,
@@ -72,8 +67,11 @@ export class EventsEndpoint implements Endpoint {
     }
   }
 
-  sendSuccess(res: ServerResponse, req: IngestRequest | undefined, summary: IngestSummary): void {
-    const errors = req === undefined ? [] : (this.#lastErrors.get(req) ?? [])
+  sendSuccess(res: ServerResponse, _req: IngestRequest | undefined, summary: IngestSummary): void {
+    const errors = summary.rejectList.map((r) => ({
+      line: Number(/^line (\d+)/.exec(r.detail)?.[1] ?? 0),
+      reason: r.reason,
+    }))
     const status = summary.accepted === 0 && summary.rejected > 0 ? 400 : 200
     const body = { accepted: summary.accepted, rejected: summary.rejected, message: summary.message, errors }
     sendBody(res, status, 'application/json', JSON.stringify(body))
