@@ -37,8 +37,11 @@ export interface GenOptions {
   readonly incidents: readonly IncidentSpec[]
   /** Pre-encoded payloads per signal cycled instead of fresh ones (0 = always fresh). */
   readonly pool: number
-  /** Seed of the pseudo-random generator (same seed, same data). */
-  readonly seed: number
+  /**
+   * Seed of the pseudo-random generator (same seed, same data); undefined = taken from the clock
+   * at start, so two runs against one server never repeat trace or span ids.
+   */
+  readonly seed: number | undefined
   /** Per-request timeout. */
   readonly timeoutMs: number
 }
@@ -58,7 +61,7 @@ export const DEFAULT_GEN_OPTIONS: GenOptions = {
   ackFile: undefined,
   incidents: [],
   pool: 0,
-  seed: 1,
+  seed: undefined,
   timeoutMs: 10_000,
 }
 
@@ -111,7 +114,7 @@ export function checkGenOptions(o: GenOptions): string[] {
   int('concurrency', o.concurrency, 1)
   int('pool', o.pool, 0)
   int('timeoutMs', o.timeoutMs, 1)
-  int('seed', o.seed, 0)
+  if (o.seed !== undefined) int('seed', o.seed, 0)
   for (const s of genSignals) int(`batch.${s}`, o.batch[s], 1)
   if (!(Number.isFinite(o.rate) && o.rate >= 0)) problems.push(`rate must be ≥ 0, got ${o.rate}`)
   if (!(Number.isFinite(o.durationS) && o.durationS >= 0)) {

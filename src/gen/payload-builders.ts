@@ -25,7 +25,7 @@ type BuilderOptions = Pick<
  */
 export function createPayloadBuilders(options: BuilderOptions, startMs: number): PayloadBuilders {
   const topology = buildTopology(options.services)
-  const rng = new Rng(options.seed)
+  const rng = new Rng(options.seed ?? 1)
   const health = new ServiceHealth(
     topology,
     new IncidentSchedule(options.incidents, topology.services, startMs),

@@ -59,12 +59,12 @@ export async function runGenerator(input: GenOptionsInput, deps: RunGeneratorDep
   const sleep = deps.sleep ?? realSleep
   const startMs = Math.floor(clock.nowMs())
   const endMs = options.durationS > 0 ? startMs + options.durationS * 1000 : Number.POSITIVE_INFINITY
-  const builders = createPayloadBuilders(options, startMs)
+  const builders = createPayloadBuilders({ ...options, seed: options.seed ?? startMs % 2 ** 31 }, startMs)
   const lanes = options.signals.map((signal) => makeLane(signal, builders[signal]!, options, clock, startMs))
   const ackLog = deps.ackLog ?? (options.ackFile === undefined ? undefined : openAckFile(options.ackFile))
   const transport = deps.transport ?? createHttpTransport(options, clock)
   const stats = new GenStats(startMs)
-  const rng = new Rng(options.seed ^ 0x5bd1e995)
+  const rng = new Rng((options.seed ?? startMs) ^ 0x5bd1e995)
   const stop = new AbortController()
   const onAbort = (): void => stop.abort()
   deps.signal?.addEventListener('abort', onAbort, { once: true })
@@ -141,9 +141,18 @@ export async function runGenerator(input: GenOptionsInput, deps: RunGeneratorDep
     }
   }
 
+  const guarded = async (task: () => Promise<void>): Promise<void> => {
+    try {
+      await task()
+    } finally {
+      stop.abort() // one task failing unexpectedly stops the others
+    }
+  }
   try {
-    const workers = Array.from({ length: options.concurrency }, worker)
-    await Promise.all([...workers, ticker()])
+    const tasks = [...Array.from({ length: options.concurrency }, () => worker), ticker]
+    const results = await Promise.allSettled(tasks.map(guarded))
+    const failed = results.find((r) => r.status === 'rejected')
+    if (failed !== undefined) throw failed.reason
   } finally {
     deps.signal?.removeEventListener('abort', onAbort)
     if (deps.ackLog === undefined) ackLog?.close()

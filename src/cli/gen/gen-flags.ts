@@ -32,7 +32,7 @@ export const genFlags: readonly (readonly [rawName: string, description: string]
     '--pool <n>',
     'Cycle N pre-encoded payloads per signal (default: 32 with --rate 0 and no --ack-file, else 0)',
   ],
-  ['--seed <n>', `Seed of the simulated data (default: ${d.seed})`],
+  ['--seed <n>', 'Seed of the simulated data, for reproducible runs (default: from the clock)'],
   ['--timeout-ms <ms>', `Per-request timeout (default: ${d.timeoutMs})`],
   ['--quiet', 'No progress line and no summary'],
 ]
