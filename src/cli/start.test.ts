@@ -138,3 +138,67 @@ describe('vigil start rejects bad flags with one line and exit code 1', () => {
     })
   }
 })
+
+describe('vigil start --demo', () => {
+  test('runs the load generator in-process: every signal reaches the log', async () => {
+    const { dir, cleanup } = await makeTempDir()
+    const [api, ingest] = [await freePort(), await freePort()]
+    const vigil = new VigilProcess([
+      'start',
+      '--demo',
+      '--data-dir',
+      dir,
+      '--api-port',
+      String(api),
+      '--ingest-port',
+      String(ingest),
+    ])
+    try {
+      const accepted = async (): Promise<Record<string, number>> => {
+        const res = await tryGet(`http://127.0.0.1:${api}/api/v1/ingest/status`)
+        if (res?.status !== 200) return {}
+        const status = JSON.parse(res.body) as { ledger: { signal: string; accepted: number }[] }
+        return Object.fromEntries(status.ledger.map((r) => [r.signal, r.accepted]))
+      }
+      await waitFor(
+        async () => {
+          const a = await accepted()
+          return (a['metrics'] ?? 0) > 0 && (a['logs'] ?? 0) > 0 && (a['traces'] ?? 0) > 0
+        },
+        {
+          timeoutMs: READY_TIMEOUT_MS,
+          what: 'demo traffic in every signal',
+          context: () => vigil.describe(),
+        },
+      )
+      assert.match(vigil.stderr, /Demo {7}sending synthetic metrics, logs and traces/)
+      vigil.child.kill('SIGTERM')
+      assert.equal((await vigil.exited).code, 0, vigil.describe())
+    } finally {
+      vigil.kill()
+      await cleanup()
+    }
+  })
+
+  test('refuses --demo with --auth keys', async () => {
+    const { dir, cleanup } = await makeTempDir()
+    try {
+      const result = await runVigil([
+        'start',
+        '--demo',
+        '--auth',
+        'keys',
+        '--data-dir',
+        dir,
+        '--api-port',
+        '0',
+        '--ingest-port',
+        '0',
+      ])
+      assert.equal(result.code, 1)
+      assert.match(result.stderr, /--demo .* needs --auth none/)
+    } finally {
+      await cleanup()
+    }
+  })
+})

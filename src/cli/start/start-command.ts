@@ -1,6 +1,9 @@
 import { resolve } from 'node:path'
 import type { CAC } from 'cac'
 import { z } from 'zod'
+import type { Logger } from 'pino'
+import { systemClock } from '../../core/index.js'
+import { DEMO_GEN_OPTIONS, runGenerator } from '../../gen/index.js'
 import { AllInOne, parseAllInOneConfig } from '../../pipeline/index.js'
 import type { AllInOneConfig } from '../../pipeline/index.js'
 import { createCliLogger } from '../logger.js'
@@ -9,7 +12,7 @@ import { writeStderr } from '../write.js'
 import { readConfigFile } from './config-file.js'
 import { listenForShutdownSignals } from './shutdown-signals.js'
 import { configInputFromFlags, describeConfigError, startFlags } from './start-flags.js'
-import { formatStartupHint } from './startup-hint.js'
+import { formatStartupHint, urlHost } from './startup-hint.js'
 
 /** Exit code when a second signal cuts a graceful shutdown short. */
 const FORCED_EXIT_CODE = 1
@@ -24,8 +27,10 @@ export function registerStartCommand(cli: CAC, version: string): void {
     'YAML or JSON config file (sections api, ingest, auth, log); flags override it',
   )
   for (const flag of startFlags) command.option(flag.rawName, flag.description)
+  command.option('--demo', 'Also run the load generator in-process at a gentle rate (needs --auth none)')
   command
     .example('  $ vigil start')
+    .example('  $ vigil start --demo')
     .example('  $ vigil start --config vigil.yaml --auth keys')
     .example('  $ vigil start --data-dir /var/lib/vigil --ingest-port 4318 --api-port 9090 --fsync always')
     .action((options: Record<string, unknown>) => runStart(options, version))
@@ -34,6 +39,10 @@ export function registerStartCommand(cli: CAC, version: string): void {
 /** Resolves with the exit code once Vigil has shut down after SIGINT/SIGTERM. */
 async function runStart(options: Readonly<Record<string, unknown>>, version: string): Promise<number> {
   const config = startConfig(options)
+  const demo = options['demo'] === true
+  if (demo && config.auth.mode !== 'none') {
+    throw new UsageError('--demo sends unauthenticated traffic and needs --auth none (the default)')
+  }
   const logger = createCliLogger({ fd: 1 })
   const signals = listenForShutdownSignals((signal) => {
     writeStderr(`vigil: ${signal} again during shutdown; exiting now.\n`)
@@ -55,8 +64,10 @@ async function runStart(options: Readonly<Record<string, unknown>>, version: str
         }),
       )
     }
+    const demoRun = early === undefined && demo ? startDemo(app, logger) : undefined
     const signal = early ?? (await signals.received)
     logger.info({ signal }, 'Received a shutdown signal; shutting down.')
+    await demoRun?.stop()
     await app.shutdown()
     logger.info('Vigil stopped.')
     return 0
@@ -73,5 +84,33 @@ function startConfig(options: Readonly<Record<string, unknown>>): AllInOneConfig
   } catch (err) {
     if (err instanceof z.ZodError) throw new UsageError(describeConfigError(err, input), 'INVALID_CONFIG')
     throw err
+  }
+}
+
+/**
+ * `--demo`: the load generator inside the process, sending a gentle mix of metrics, logs and traces
+ * (DEMO_GEN_OPTIONS) to the ingest listener until shutdown.
+ */
+function startDemo(app: AllInOne, logger: Logger): { stop(): Promise<void> } {
+  const ac = new AbortController()
+  const { host, port } = app.ingestAddress()
+  const url = `http://${urlHost(host)}:${port}`
+  logger.info(
+    { url, rate: DEMO_GEN_OPTIONS.rate },
+    'Demo traffic: the load generator is sending to the ingest listener.',
+  )
+  writeStderr(
+    `  Demo       sending synthetic metrics, logs and traces to ${url} (${DEMO_GEN_OPTIONS.rate} records/s per signal)\n`,
+  )
+  const done = runGenerator({ ...DEMO_GEN_OPTIONS, url }, { clock: systemClock, signal: ac.signal }).catch(
+    (err: unknown) => {
+      logger.error({ err }, 'The demo load generator stopped.')
+    },
+  )
+  return {
+    async stop() {
+      ac.abort()
+      await done
+    },
   }
 }
