@@ -1,7 +1,7 @@
 import { ProtoEncoder } from '../ingest/protobuf/proto-encoder.js'
 import { NEW_PATTERN, SEVERITY_NUMBER, templatesFor } from './log-templates.js'
 import type { LineContext, LogTemplate } from './log-templates.js'
-import { intAttribute, resourceBytes, scopeBytes } from './otlp-common.js'
+import { OtlpResources, intAttribute } from './otlp-common.js'
 import type { Payload, PayloadBuilder } from './payload.js'
 import type { Rng } from './rng.js'
 import type { ServiceHealth } from './service-health.js'
@@ -38,8 +38,7 @@ export class OtlpLogsPayloads implements PayloadBuilder {
   readonly #topology: Topology
   readonly #rng: Rng
   readonly #health: ServiceHealth
-  readonly #resources: Buffer[]
-  readonly #scope = scopeBytes()
+  readonly #resources: OtlpResources
   readonly #lines: ServiceLines[]
   readonly #w = new ProtoEncoder(64 * 1024)
 
@@ -47,7 +46,7 @@ export class OtlpLogsPayloads implements PayloadBuilder {
     this.#topology = topology
     this.#rng = rng
     this.#health = health
-    this.#resources = topology.services.map(resourceBytes)
+    this.#resources = new OtlpResources(topology.services)
     this.#lines = topology.services.map((service, s) => {
       const all = templatesFor(service)
       const callees = topology.callees[s] ?? []
@@ -76,10 +75,7 @@ export class OtlpLogsPayloads implements PayloadBuilder {
       const lines = this.#lines[s]!
       const errorShare = this.#health.errorShare(s, tsMs)
       const newPattern = this.#health.isActive('new-log-pattern', s, tsMs)
-      w.fork(1) // ResourceLogs
-      w.rawBytes(this.#resources[s]!)
-      w.fork(2) // ScopeLogs
-      w.rawBytes(this.#scope)
+      this.#resources.open(w, s)
       for (let k = 0; k < count; k++, line++) {
         const p = rng.next()
         const template =
@@ -101,8 +97,7 @@ export class OtlpLogsPayloads implements PayloadBuilder {
         intAttribute(w, ATTRIBUTES, GEN_SEQ_ATTRIBUTE, seq)
         w.join()
       }
-      w.join()
-      w.join()
+      this.#resources.close(w)
     }
     return {
       signal: 'logs',

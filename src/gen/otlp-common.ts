@@ -12,25 +12,57 @@ export const SCOPE_NAME = 'vigil-gen'
 export const SCOPE_VERSION = '1'
 
 export function stringAttribute(w: ProtoEncoder, field: number, key: string, value: string): void {
-  w.fork(field)
-  w.string(1, key)
-  w.fork(2)
+  openAttribute(w, field, key)
   w.string(1, value)
-  w.join()
-  w.join()
+  closeAttribute(w)
 }
 
 export function intAttribute(w: ProtoEncoder, field: number, key: string, value: number): void {
+  openAttribute(w, field, key)
+  w.int64(3, value)
+  closeAttribute(w)
+}
+
+/** Opens KeyValue `field` and its AnyValue; write exactly one AnyValue field, then close. */
+function openAttribute(w: ProtoEncoder, field: number, key: string): void {
   w.fork(field)
   w.string(1, key)
   w.fork(2)
-  w.int64(3, value)
+}
+
+function closeAttribute(w: ProtoEncoder): void {
   w.join()
   w.join()
 }
 
+/**
+ * The per-service resources and the scope, encoded once. `open(w, s)` starts the
+ * Resource{Metrics,Logs,Spans} message of service `s` and its Scope* message, so the records come
+ * next (as field 2); `close(w)` ends both.
+ */
+export class OtlpResources {
+  readonly #resources: Buffer[]
+  readonly #scope = scopeBytes()
+
+  constructor(services: readonly string[]) {
+    this.#resources = services.map(resourceBytes)
+  }
+
+  open(w: ProtoEncoder, service: number): void {
+    w.fork(1)
+    w.rawBytes(this.#resources[service]!)
+    w.fork(2)
+    w.rawBytes(this.#scope)
+  }
+
+  close(w: ProtoEncoder): void {
+    w.join()
+    w.join()
+  }
+}
+
 /** Pre-encoded `Resource` (as field 1) + the opening of the scope: written once per service. */
-export function resourceBytes(service: string): Buffer {
+function resourceBytes(service: string): Buffer {
   const w = new ProtoEncoder(128)
   w.fork(1)
   stringAttribute(w, 1, 'service.name', service)
@@ -41,7 +73,7 @@ export function resourceBytes(service: string): Buffer {
 }
 
 /** Pre-encoded `InstrumentationScope` as field 1 of a Scope* message. */
-export function scopeBytes(): Buffer {
+function scopeBytes(): Buffer {
   const w = new ProtoEncoder(64)
   w.fork(1)
   w.string(1, SCOPE_NAME)

@@ -3,7 +3,7 @@ import { COUNTER, DURATION_BOUNDS, GAUGE, HISTOGRAM } from './metric-catalog.js'
 import { HISTOGRAM_BUCKETS } from './metric-model.js'
 import type { MetricModel } from './metric-model.js'
 import { MetricWindow } from './metric-window.js'
-import { attributesBytes, resourceBytes, scopeBytes } from './otlp-common.js'
+import { OtlpResources, attributesBytes } from './otlp-common.js'
 import type { Payload, PayloadBuilder } from './payload.js'
 
 export const OTLP_METRICS_PATH = '/v1/metrics'
@@ -38,8 +38,7 @@ export class OtlpMetricsPayloads implements PayloadBuilder {
   readonly protocol = 'otlp'
   readonly #model: MetricModel
   readonly #window: MetricWindow
-  readonly #resources: Buffer[]
-  readonly #scope = scopeBytes()
+  readonly #resources: OtlpResources
   readonly #attributes: Buffer[]
   readonly #w = new ProtoEncoder(64 * 1024)
 
@@ -47,7 +46,7 @@ export class OtlpMetricsPayloads implements PayloadBuilder {
     const c = model.catalog
     this.#model = model
     this.#window = new MetricWindow(c)
-    this.#resources = services.map(resourceBytes)
+    this.#resources = new OtlpResources(services)
     this.#attributes = c.labels.map((labels, i) =>
       attributesBytes(c.kind[i] === HISTOGRAM ? HISTOGRAM_POINT_ATTRIBUTES : NUMBER_POINT_ATTRIBUTES, labels),
     )
@@ -68,14 +67,11 @@ export class OtlpMetricsPayloads implements PayloadBuilder {
       model.advance(i, tsMs)
       if (c.service[i] !== service) {
         if (kind >= 0) closeMetric(w, kind)
-        if (service >= 0) closeResource(w)
+        if (service >= 0) this.#resources.close(w)
         service = c.service[i]!
         name = ''
         kind = -1
-        w.fork(1) // ResourceMetrics
-        w.rawBytes(this.#resources[service]!)
-        w.fork(2) // ScopeMetrics
-        w.rawBytes(this.#scope)
+        this.#resources.open(w, service)
       }
       if (c.name[i] !== name) {
         if (kind >= 0) closeMetric(w, kind)
@@ -88,7 +84,7 @@ export class OtlpMetricsPayloads implements PayloadBuilder {
       this.#point(i, tsMs)
     }
     if (kind >= 0) closeMetric(w, kind)
-    if (service >= 0) closeResource(w)
+    if (service >= 0) this.#resources.close(w)
     return {
       signal: 'metrics',
       protocol: 'otlp',
@@ -128,9 +124,4 @@ function closeMetric(w: ProtoEncoder, kind: number): void {
   if (kind === COUNTER) w.bool(SUM_IS_MONOTONIC, true)
   w.join()
   w.join()
-}
-
-function closeResource(w: ProtoEncoder): void {
-  w.join() // ScopeMetrics
-  w.join() // ResourceMetrics
 }

@@ -1,6 +1,6 @@
 import { ProtoEncoder } from '../ingest/protobuf/proto-encoder.js'
 import { GEN_SEQ_ATTRIBUTE } from './log-payload.js'
-import { intAttribute, resourceBytes, scopeBytes, stringAttribute } from './otlp-common.js'
+import { OtlpResources, intAttribute, stringAttribute } from './otlp-common.js'
 import type { Payload, PayloadBuilder } from './payload.js'
 import type { Rng } from './rng.js'
 import type { ServiceHealth } from './service-health.js'
@@ -45,8 +45,7 @@ export class OtlpTracesPayloads implements PayloadBuilder {
   readonly #topology: Topology
   readonly #rng: Rng
   readonly #health: ServiceHealth
-  readonly #resources: Buffer[]
-  readonly #scope = scopeBytes()
+  readonly #resources: OtlpResources
   readonly #w = new ProtoEncoder(64 * 1024)
   // span table, reused across requests
   #cap = 0
@@ -68,7 +67,7 @@ export class OtlpTracesPayloads implements PayloadBuilder {
     this.#topology = topology
     this.#rng = rng
     this.#health = health
-    this.#resources = topology.services.map(resourceBytes)
+    this.#resources = new OtlpResources(topology.services)
   }
 
   build(seq: number, tsMs: number, maxRecords: number): Payload {
@@ -162,19 +161,11 @@ export class OtlpTracesPayloads implements PayloadBuilder {
       let open = false
       for (let i = 0; i < this.#n; i++) {
         if (this.#service[i] !== s) continue
-        if (!open) {
-          w.fork(1) // ResourceSpans
-          w.rawBytes(this.#resources[s]!)
-          w.fork(2) // ScopeSpans
-          w.rawBytes(this.#scope)
-          open = true
-        }
+        if (!open) this.#resources.open(w, s)
+        open = true
         this.#span(i, seq)
       }
-      if (open) {
-        w.join()
-        w.join()
-      }
+      if (open) this.#resources.close(w)
     }
     return w.finish()
   }
