@@ -70,6 +70,8 @@ export function createHttpTransport(options: TransportOptions, clock: Clock): Tr
         res.on('end', () =>
           resolve({ kind: 'response', status, retryAfterMs: parseRetryAfter(retryAfter, clock.nowMs()) }),
         )
+        // a response cut short by a dying server: 'close' without 'end' (the first resolve wins)
+        res.on('close', () => resolve({ kind: 'error', code: 'ECONNRESET' }))
         res.resume()
       })
       req.on('timeout', () => {

@@ -150,6 +150,25 @@ test('failures are counted, backed off (Retry-After honoured) and never resent; 
   }
 })
 
+test('below the batch size, a request carries one second of records', async () => {
+  const time = new VirtualTimers()
+  const transport = scripted(time, [ok])
+  await time.run(
+    runGenerator(
+      { signals: ['logs'], rate: 50, durationS: 3 },
+      { clock: time.clock, sleep: time.sleep, transport },
+    ),
+  )
+  assert.deepEqual(
+    transport.sent.map((s) => [s.p.records, s.at - transport.sent[0]!.at]),
+    [
+      [50, 0],
+      [50, 1000],
+      [50, 2000],
+    ],
+  )
+})
+
 test('bad options are rejected before anything is sent', async () => {
   const time = new VirtualTimers()
   await assert.rejects(

@@ -34,8 +34,11 @@ interface Lane {
   readonly signal: GenSignal
   readonly builder: PayloadBuilder
   readonly pacer: Pacer
-  /** Records a request of this lane is expected to hold (for pacing before it is built). */
-  readonly expected: number
+  /**
+   * Records asked of each request: the batch, or one second's worth when the rate is lower, so
+   * data flows every second even at a gentle rate. Also what pacing books before a build.
+   */
+  readonly perRequest: number
   readonly pool: readonly Payload[]
   poolIndex: number
 }
@@ -91,7 +94,7 @@ export async function runGenerator(input: GenOptionsInput, deps: RunGeneratorDep
     const now = Math.floor(clock.nowMs())
     let tsMs = now
     if (lane.signal === 'metrics') tsMs = lastMetricMs = Math.max(now, lastMetricMs + 1)
-    return lane.builder.build(seq, tsMs, options.batch[lane.signal])
+    return lane.builder.build(seq, tsMs, lane.perRequest)
   }
 
   const worker = async (): Promise<void> => {
@@ -106,7 +109,7 @@ export async function runGenerator(input: GenOptionsInput, deps: RunGeneratorDep
         continue
       }
       const lane = pickLane()
-      const wait = lane.pacer.reserve(lane.expected)
+      const wait = lane.pacer.reserve(lane.perRequest)
       if (wait > 0) await sleep(Math.min(wait, endMs - clock.nowMs()), stop.signal)
       if (stop.signal.aborted) break
       if (clock.nowMs() >= endMs) {
@@ -114,7 +117,7 @@ export async function runGenerator(input: GenOptionsInput, deps: RunGeneratorDep
         break
       }
       const payload = nextPayload(lane)
-      lane.pacer.adjust(payload.records - lane.expected)
+      lane.pacer.adjust(payload.records - lane.perRequest)
       stats.inFlight++
       const outcome = await transport.send(payload)
       stats.inFlight--
@@ -174,14 +177,9 @@ function makeLane(
   clock: Clock,
   startMs: number,
 ): Lane {
+  const batch = options.batch[signal]
+  const perRequest = options.rate > 0 ? Math.min(batch, Math.max(1, Math.ceil(options.rate))) : batch
   const pool: Payload[] = []
-  for (let k = 0; k < options.pool; k++) pool.push(builder.build(k + 1, startMs + k, options.batch[signal]))
-  return {
-    signal,
-    builder,
-    pacer: new Pacer(options.rate, clock),
-    expected: options.batch[signal],
-    pool,
-    poolIndex: 0,
-  }
+  for (let k = 0; k < options.pool; k++) pool.push(builder.build(k + 1, startMs + k, perRequest))
+  return { signal, builder, pacer: new Pacer(options.rate, clock), perRequest, pool, poolIndex: 0 }
 }
