@@ -102,14 +102,31 @@ function startServer(spec: IngestCaseSpec, vmBinary: string, dir: string): Promi
 function describeVictoriaMetrics(): VictoriaMetricsInfo {
   const binary = victoriaMetricsBinary()
   if (!isExecutable(binary)) return { binary, version: undefined }
-  let version = 'version unknown'
-  try {
-    const out = execFileSync(binary, ['-version'], { encoding: 'utf8', timeout: 10_000 }).trim()
-    version = out.split('\n')[0] ?? version
-  } catch {
-    // An old binary without -version still serves the baseline.
-  }
+  // Debian's build prints an empty -version; its package version says which release it is.
+  const version =
+    firstLine(binary, ['-version']) ??
+    firstLine('dpkg-query', [
+      '-W',
+      '-f',
+      'victoria-metrics ${Version} (Debian package)',
+      'victoria-metrics',
+    ]) ??
+    'version unknown'
   return { binary, version }
+}
+
+function firstLine(command: string, args: readonly string[]): string | undefined {
+  try {
+    const out = execFileSync(command, args, {
+      encoding: 'utf8',
+      timeout: 10_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const line = out.trim().split('\n')[0]?.trim()
+    return line === undefined || line === '' ? undefined : line
+  } catch {
+    return undefined
+  }
 }
 
 function progressLine(

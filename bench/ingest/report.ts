@@ -129,6 +129,40 @@ export function probeLines(r: IngestResults): string[] {
     )
 }
 
+export function probeTable(r: IngestResults): Table {
+  const counts = r.plan.connectionCandidates
+  return {
+    header: ['Case', ...counts.map(String), 'Chosen'],
+    numeric: counts.map((_, i) => i + 1),
+    rows: r.cases
+      .filter((c) => c.probe !== undefined)
+      .map((c) => [
+        c.id,
+        ...counts.map((n) => fmt(c.probe!.find((p) => p.connections === n)?.recordsPerSecond ?? Number.NaN)),
+        String(c.connections),
+      ]),
+  }
+}
+
+/** How the rate holds up from the small to the large series count, per server and protocol. */
+export function scalingLines(r: IngestResults): string[] {
+  const lines: string[] = []
+  const [small, large] = r.plan.seriesCounts
+  if (small === undefined || large === undefined) return lines
+  for (const c of r.cases.filter((x) => x.series === small && x.samples.length > 0)) {
+    const big = r.cases.find(
+      (x) => x.server === c.server && x.protocol === c.protocol && x.series === large && x.samples.length > 0,
+    )
+    if (big === undefined) continue
+    lines.push(
+      `${c.server} ${c.protocol}: ${fmt(large)} series run at ${fmtRatio(rates(big).median / rates(c).median)} ` +
+        `the ${fmt(small)}-series rate (RSS peak ${fmt(med(big, (s) => s.peakRssBytes / MiB))} vs ` +
+        `${fmt(med(c, (s) => s.peakRssBytes / MiB))} MiB).`,
+    )
+  }
+  return lines
+}
+
 export function errorLines(r: IngestResults): string[] {
   return r.cases.flatMap((c) => c.errors.map((e) => `${c.id}: run failed: ${e.split('\n')[0] ?? e}`))
 }
@@ -163,12 +197,13 @@ export function renderIngestReport(r: IngestResults): SuiteReport {
 export function renderIngestMarkdown(r: IngestResults): string {
   const { plan } = r
   const goal = goalLine(r)
+  const seen = new Set<Pool>()
   const pools = r.cases
-    .filter((c) => c.samples.length > 0)
+    .filter((c) => c.samples.length > 0 && !seen.has(c.pool) && seen.add(c.pool))
     .map(
       (c) =>
-        `\`${c.id}\` ${fmt(c.pool.entries.length)} bodies, ${fmt(c.pool.bytes / c.pool.entries.length)} B ` +
-        `(${fmt(c.pool.bytes / c.pool.records)} B/${c.unit.replace(/s$/, '')})`,
+        `${c.protocol}${c.series === undefined ? '' : ` ${fmt(c.series)} series`}: ${c.pool.entries.length} bodies ` +
+        `of ${fmt(c.pool.bytes / c.pool.entries.length)} B on average (${fmt(c.pool.bytes / c.pool.records)} B/${c.unit.replace(/s$/, '')})`,
     )
   const vm = r.victoriaMetrics
   return [
@@ -193,7 +228,9 @@ export function renderIngestMarkdown(r: IngestResults): string {
       `warms up ${plan.warmupSeconds} s, then measures ${plan.seconds} s: records count only when their ` +
       'request got a 2xx (an OTLP partial success counts as `partial`, not acknowledged). Server CPU is ' +
       'utime+stime from `/proc/<pid>/stat` over the window (100% = one of the 2 cores); RSS peak is the ' +
-      "server's VmHWM, RSS end its VmRSS at the end of the window; client CPU is the bench process. " +
+      "server's VmHWM, RSS end its VmRSS at the end of the window (all threads of the process: Vigil decodes on " +
+      'worker threads, so it can pass 100%); client CPU is the bench process. Records/CPU-s is records per ' +
+      'second of server CPU. ' +
       `Medians of ${plan.runs} run${plan.runs === 1 ? '' : 's'} with (min–max). The client shares the 2 cores ` +
       'with the server.',
     '',
@@ -205,9 +242,14 @@ export function renderIngestMarkdown(r: IngestResults): string {
     ...(goal === undefined ? [] : [`- **${goal}**`]),
     ...errorLines(r).map((l) => `- ${l}`),
     '',
-    `Connections probed on the first run (records/s): ${probeLines(r).join('; ')}.`,
+    ...scalingLines(r).map((l) => `- ${l}`),
+    '',
+    `Connections probed on the first run of each case (records/s over ${plan.probeSeconds} s; the best is used for every run):`,
+    '',
+    renderMarkdown(probeTable(r)),
     '',
     'Profile the server: `VIGIL_BENCH_CPU_PROF_DIR=/tmp/prof npm run bench -- ingest --only vigil/remote_write/10k ' +
-      '--runs 1 --no-docs`, then `node dist/bench/ingest/profile-summary.js /tmp/prof/*.cpuprofile`.',
+      '--runs 1 --no-docs`, then `node dist/bench/ingest/profile-summary.js FILE` for each `/tmp/prof/*.cpuprofile` ' +
+      '(one per thread: the main thread and each decode worker).',
   ].join('\n')
 }
