@@ -124,7 +124,17 @@ test('vigil gen against a flaky listener that is killed and restarted: acks matc
       .map((line) => JSON.parse(line) as { seq: number; signal: string; status: number; tsMs: number })
     const ackedIds = acks.map((a) => (a.signal === 'metrics' ? `metrics:${a.tsMs}` : `${a.signal}:${a.seq}`))
     const answeredOk = ingest.seen.filter((s) => s.answer === 'ok').map((s) => s.id)
-    assert.deepEqual(new Set(ackedIds), new Set(answeredOk), 'the ack file lists exactly the 2xx answers')
+    const answered = new Set(answeredOk)
+    assert.ok(
+      ackedIds.every((id) => answered.has(id)),
+      'every line of the ack file is a request the server answered 2xx',
+    )
+    // A 204 written just before the kill may never reach gen: at most one per in-flight request.
+    const acked = new Set(ackedIds)
+    assert.ok(
+      answeredOk.filter((id) => !acked.has(id)).length <= 2,
+      'every other 2xx answer is in the ack file',
+    )
     assert.ok(acks.every((a) => a.status === 204))
     assert.ok(new Set(acks.map((a) => a.signal)).size === 3)
   } finally {
