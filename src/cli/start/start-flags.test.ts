@@ -9,7 +9,7 @@ describe('start flags', () => {
   test('option keys are the camelCase names cac produces', () => {
     assert.deepEqual(
       startFlags.map((f) => optionKey(f.rawName)),
-      ['dataDir', 'apiPort', 'host', 'fsync', 'fsyncIntervalMs'],
+      ['dataDir', 'ingestPort', 'apiPort', 'host', 'auth', 'fsync', 'fsyncIntervalMs'],
     )
     assert.equal(optionKey('-p, --api-port <port>'), 'apiPort')
   })
@@ -23,10 +23,14 @@ describe('start flags', () => {
         host: '0.0.0.0',
         fsync: 'none',
         fsyncIntervalMs: '20',
+        ingestPort: 4319,
+        auth: 'keys',
       }),
       {
         log: { dataDir: '123', fsync: 'none', fsyncIntervalMs: 20 },
         api: { port: 9090, host: '0.0.0.0' },
+        ingest: { port: 4319, host: '0.0.0.0' },
+        auth: { mode: 'keys' },
       },
     )
   })
