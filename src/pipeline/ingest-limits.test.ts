@@ -141,6 +141,46 @@ describe('label limits', () => {
   }
 })
 
+describe('attributes per record and log line length', () => {
+  let app: IngestApp
+  before(async () => {
+    app = await IngestApp.start({ ingest: { limits: { maxAttributesPerRecord: 2, maxLogLineLength: 10 } } })
+  })
+  after(() => app.dispose())
+
+  const logRecord = (body: string, attributes: number): unknown => ({
+    timeUnixNano: '1700000000000000000',
+    body: { stringValue: body },
+    attributes: Array.from({ length: attributes }, (_, i) => ({ key: `k${i}`, value: { stringValue: 'v' } })),
+  })
+
+  test('OTLP logs: records over a limit are rejected with a partial success and counted; the rest stored', async () => {
+    const body = JSON.stringify({
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api' } }] },
+          scopeLogs: [
+            { logRecords: [logRecord('ok', 2), logRecord('too many', 3), logRecord('x'.repeat(11), 0)] },
+          ],
+        },
+      ],
+    })
+    const res = await app.post('/v1/logs', body, { 'content-type': 'application/json' })
+    assert.equal(res.status, 200)
+    const answer = (await res.json()) as {
+      partialSuccess: { rejectedLogRecords: string; errorMessage: string }
+    }
+    assert.equal(answer.partialSuccess.rejectedLogRecords, '2')
+    assert.match(answer.partialSuccess.errorMessage, /too_many_attributes 1/)
+    assert.match(answer.partialSuccess.errorMessage, /body_too_long 1/)
+    const row = (await status(app)).ledger.find((r) => r.signal === 'logs')
+    assert.ok(row)
+    assert.deepEqual(row.deadLetteredByReason, { too_many_attributes: 1, body_too_long: 1 })
+    assert.equal(row.accepted, 1)
+    assert.equal(row.received, row.accepted + row.deadLettered + row.dropped)
+  })
+})
+
 describe('tenants, concurrency and memory', () => {
   test('a tenant beyond maxTenants gets 429', async () => {
     const app = await IngestApp.start({ ingest: { limits: { maxTenants: 1 } } })
