@@ -1,29 +1,40 @@
 import { SERIES_KIND_CODE } from './metric-batch.js'
 import type { KeptPoint, MetricBatch } from './metric-batch.js'
 import type { Labels } from './labels.js'
-import { LocalStringTable, currentEpoch, labelIds, stringId, stringOfId } from './string-ids.js'
+import {
+  LocalStringTable,
+  currentEpoch,
+  labelIds,
+  stringByteLength,
+  stringId,
+  stringOfId,
+} from './string-ids.js'
 
 /**
- * Binary encoding of a MetricBatch as one log record value (format version 1, little-endian).
- * Hand-written because it is the product's own storage format; the sample columns are copied as
- * raw typed-array bytes, at 8-byte-aligned offsets, so decoding is a view (no copy) whenever the
- * record buffer is aligned, and never an object per sample.
+ * Binary encoding of a MetricBatch as one log record value (format version 2, little-endian).
+ * Hand-written because it is the product's own storage format. Every column — samples, the series
+ * dictionary's label references, the string lengths — is a raw typed array at an aligned offset,
+ * so encoding is a few bulk copies plus the distinct strings, and decoding is a view (no copy)
+ * whenever the record buffer is aligned; never an object per sample.
  *
  * ```
- * 0   u8  version = 1        1 u8 kind = 1 (metrics)      2 u16 reserved
+ * 0   u8  version = 2        1 u8 kind = 1 (metrics)      2 u16 reserved
  * 4   u32 samples (n)        8 u32 series (s)             12 u32 kept points (k)
- * 16  f64[n] ts | f64[n] value | u32[n] seriesIdx | u8[s] seriesKinds
- *     string table: u32 count, then per string u32 byteLength + UTF-8 bytes
- *     u32 tenant (string index)
- *     per series: u16 entries (2 × labels), then u32 string index per entry
- *     per kept point: u8 kind, u32 series, f64 timestampMs, u32 length, payload
+ * 16  u32 label refs (r)     20 u32 strings (c)           24 u32 tenant (string index)   28 u32 reserved
+ * 32  f64[n] ts | f64[n] value | u32[n] seriesIdx | u32[s] entries per series (2 × labels)
+ *     | u32[r] string index per entry | u32[c] string byte lengths | u8[s] seriesKinds
+ *     | the strings' UTF-8 bytes, back to back
+ *     | per kept point: u8 kind, u32 series, f64 timestampMs, u32 length, payload
  * ```
+ * Strings are numbered per batch through process-wide ids (string-ids.ts), so building the table
+ * costs a typed-array lookup per label, not a map lookup (the hot spot of ingest's encode step).
+ * Version 1 (strings and references interleaved) was never released and is not read.
  * The log's record batch carries the CRC; this format checks its own framing on decode and
  * reports a problem as a value.
  */
-export const METRIC_BATCH_FORMAT_VERSION = 1
+export const METRIC_BATCH_FORMAT_VERSION = 2
 const KIND_METRICS = 1
-const HEADER_BYTES = 16
+const HEADER_BYTES = 32
 const KEPT_KINDS = ['exponential_histogram'] as const
 
 export type DecodeBatchResult<B> =
@@ -36,36 +47,37 @@ if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
 const table = new LocalStringTable()
 
 export function encodeMetricBatch(batch: MetricBatch): Buffer {
-  // Strings are numbered per batch through process-wide ids (string-ids.ts): a typed-array lookup
-  // per label instead of a map lookup, the hot spot of ingest's encode step.
   const startEpoch = currentEpoch()
   table.reset()
   const tenantRef = table.local(stringId(batch.tenant))
   const s = batch.series.length
-  let refCount = 0
+  const entries = new Uint32Array(s)
   const seriesIds: Uint32Array[] = new Array<Uint32Array>(s)
+  let r = 0
   for (let i = 0; i < s; i++) {
     const ids = labelIds(batch.series[i]!)
     seriesIds[i] = ids
-    refCount += ids.length
+    entries[i] = ids.length
+    r += ids.length
   }
   if (currentEpoch() !== startEpoch) return encodeMetricBatch(batch) // the id table wrapped meanwhile
-  const refs = new Uint32Array(refCount)
-  let r = 0
+  const refs = new Uint32Array(r)
+  let at = 0
   for (let i = 0; i < s; i++) {
     const ids = seriesIds[i]!
-    for (let j = 0; j < ids.length; j++) refs[r++] = table.local(ids[j]!)
+    for (let j = 0; j < ids.length; j++) refs[at++] = table.local(ids[j]!)
   }
-  let stringBytes = 4
   const order = table.order
-  const stringLengths = new Uint32Array(order.length)
-  for (let i = 0; i < order.length; i++) {
-    const len = Buffer.byteLength(stringOfId(order[i]!), 'utf8')
-    stringLengths[i] = len
-    stringBytes += 4 + len
+  const c = order.length
+  const lengths = new Uint32Array(c)
+  let stringBytes = 0
+  for (let i = 0; i < c; i++) {
+    const len = stringByteLength(order[i]!)
+    lengths[i] = len
+    stringBytes += len
   }
   const n = batch.length
-  let size = HEADER_BYTES + n * 20 + s + stringBytes + 4 + s * 2 + refCount * 4
+  let size = HEADER_BYTES + n * 20 + s * 4 + r * 4 + c * 4 + s + stringBytes
   for (const p of batch.keptPoints) size += 17 + p.payload.length
   const buf = Buffer.allocUnsafe(size)
   buf.writeUInt8(METRIC_BATCH_FORMAT_VERSION, 0)
@@ -74,30 +86,21 @@ export function encodeMetricBatch(batch: MetricBatch): Buffer {
   buf.writeUInt32LE(n, 4)
   buf.writeUInt32LE(s, 8)
   buf.writeUInt32LE(batch.keptPoints.length, 12)
+  buf.writeUInt32LE(r, 16)
+  buf.writeUInt32LE(c, 20)
+  buf.writeUInt32LE(tenantRef, 24)
+  buf.writeUInt32LE(0, 28)
   let pos = HEADER_BYTES
   pos = copyColumn(buf, pos, batch.ts)
   pos = copyColumn(buf, pos, batch.value)
   pos = copyColumn(buf, pos, batch.seriesIdx)
+  pos = copyColumn(buf, pos, entries)
+  pos = copyColumn(buf, pos, refs)
+  pos = copyColumn(buf, pos, lengths)
   pos = copyColumn(buf, pos, batch.seriesKinds.subarray(0, s))
-  buf.writeUInt32LE(order.length, pos)
-  pos += 4
-  for (let i = 0; i < order.length; i++) {
-    const len = stringLengths[i]!
-    buf.writeUInt32LE(len, pos)
-    buf.write(stringOfId(order[i]!), pos + 4, len, 'utf8')
-    pos += 4 + len
-  }
-  buf.writeUInt32LE(tenantRef, pos)
-  pos += 4
-  r = 0
-  for (let i = 0; i < s; i++) {
-    const count = seriesIds[i]!.length
-    buf.writeUInt16LE(count, pos)
-    pos += 2
-    for (let j = 0; j < count; j++) {
-      buf.writeUInt32LE(refs[r++]!, pos)
-      pos += 4
-    }
+  for (let i = 0; i < c; i++) {
+    buf.write(stringOfId(order[i]!), pos, lengths[i]!, 'utf8')
+    pos += lengths[i]!
   }
   for (const p of batch.keptPoints) {
     buf.writeUInt8(KEPT_KINDS.indexOf(p.kind), pos)
@@ -133,8 +136,11 @@ function decode(buf: Buffer): DecodeBatchResult<MetricBatch> {
   const n = buf.readUInt32LE(4)
   const s = buf.readUInt32LE(8)
   const k = buf.readUInt32LE(12)
-  if (HEADER_BYTES + n * 20 + s > buf.length)
-    return { ok: false, reason: `metric batch too short for ${n} samples` }
+  const r = buf.readUInt32LE(16)
+  const c = buf.readUInt32LE(20)
+  const tenantRef = buf.readUInt32LE(24)
+  if (HEADER_BYTES + n * 20 + s * 5 + r * 4 + c * 4 > buf.length)
+    return { ok: false, reason: `metric batch too short for ${n} samples, ${s} series` }
   let pos = HEADER_BYTES
   const ts = column(buf, pos, n, 8, Float64Array)
   pos += n * 8
@@ -142,36 +148,41 @@ function decode(buf: Buffer): DecodeBatchResult<MetricBatch> {
   pos += n * 8
   const seriesIdx = column(buf, pos, n, 4, Uint32Array)
   pos += n * 4
+  const entries = column(buf, pos, s, 4, Uint32Array)
+  pos += s * 4
+  const refs = column(buf, pos, r, 4, Uint32Array)
+  pos += r * 4
+  const lengths = column(buf, pos, c, 4, Uint32Array)
+  pos += c * 4
   const seriesKinds = Uint8Array.prototype.slice.call(buf, pos, pos + s)
   pos += s
-  const stringCount = buf.readUInt32LE(pos)
-  pos += 4
-  if (stringCount > buf.length) return { ok: false, reason: 'string table larger than the batch' }
-  const strings: string[] = new Array<string>(stringCount)
-  for (let i = 0; i < stringCount; i++) {
-    const len = buf.readUInt32LE(pos)
-    if (pos + 4 + len > buf.length) return { ok: false, reason: 'string runs past the end of the batch' }
-    strings[i] = buf.toString('utf8', pos + 4, pos + 4 + len)
-    pos += 4 + len
+  const strings: string[] = new Array<string>(c)
+  for (let i = 0; i < c; i++) {
+    const len = lengths[i]!
+    if (pos + len > buf.length) return { ok: false, reason: 'string runs past the end of the batch' }
+    strings[i] = buf.toString('utf8', pos, pos + len)
+    pos += len
   }
   const str = (ref: number): string => {
     const v = strings[ref]
     if (v === undefined) throw new Error(`string reference ${ref} out of range`)
     return v
   }
-  const tenant = str(buf.readUInt32LE(pos))
-  pos += 4
+  const tenant = str(tenantRef)
   const series: Labels[] = new Array<Labels>(s)
+  let at = 0
   for (let i = 0; i < s; i++) {
-    const entries = buf.readUInt16LE(pos)
-    pos += 2
-    const labels = new Array<string>(entries)
-    for (let j = 0; j < entries; j++) labels[j] = str(buf.readUInt32LE(pos + j * 4))
-    pos += entries * 4
+    const count = entries[i]!
+    if (at + count > r) return { ok: false, reason: `series ${i} has more labels than the batch` }
+    const labels = new Array<string>(count)
+    for (let j = 0; j < count; j++) labels[j] = str(refs[at + j]!)
+    at += count
     series[i] = labels
   }
+  if (at !== r) return { ok: false, reason: `${r - at} label references belong to no series` }
   const keptPoints: KeptPoint[] = []
   for (let i = 0; i < k; i++) {
+    if (pos + 17 > buf.length) return { ok: false, reason: 'malformed kept point' }
     const kind = KEPT_KINDS[buf.readUInt8(pos)]
     const len = buf.readUInt32LE(pos + 13)
     if (kind === undefined || pos + 17 + len > buf.length)

@@ -14,6 +14,8 @@ const MAX_IDS = 1 << 20
 
 const idOf = new Map<string, number>()
 const strings: string[] = []
+/** UTF-8 byte length per id (computed once per string). */
+let byteLengths = new Uint32Array(1024)
 let epoch = 0
 
 interface RememberedIds {
@@ -34,6 +36,12 @@ export function stringId(s: string): number {
     id = strings.length
     strings.push(s)
     idOf.set(s, id)
+    if (id >= byteLengths.length) {
+      const grown = new Uint32Array(byteLengths.length * 2)
+      grown.set(byteLengths)
+      byteLengths = grown
+    }
+    byteLengths[id] = Buffer.byteLength(s, 'utf8')
   }
   return id
 }
@@ -53,6 +61,10 @@ export function labelIds(labels: Labels): Uint32Array {
 
 export function stringOfId(id: number): string {
   return strings[id]!
+}
+
+export function stringByteLength(id: number): number {
+  return byteLengths[id]!
 }
 
 export function currentEpoch(): number {
