@@ -1,9 +1,8 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import type { ApiConfig } from './config.js'
-import { ApiListenError } from './errors.js'
+import { closeHttp, listenHttp } from './http-lifecycle.js'
 import { sendJson } from './respond.js'
 import type { HttpMethod, Route } from './route.js'
 
@@ -59,19 +58,11 @@ export class ApiServer {
     }
     const { host, port } = this.#config
     const server = createServer((req, res) => this.#onRequest(req, res))
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: unknown): void => reject(new ApiListenError(host, port, err))
-      server.once('error', onError)
-      server.listen({ host, port }, () => {
-        server.off('error', onError)
-        resolve()
-      })
-    })
+    const bound = await listenHttp(server, host, port)
     server.on('error', (err) => this.#logger.error({ err }, 'The API listener reported an error.'))
     this.#server = server
-    const bound = server.address() as AddressInfo
-    this.#address = { host, port: bound.port }
-    this.#logger.info({ host, port: bound.port }, 'The API listener is accepting connections.')
+    this.#address = { host, port: bound }
+    this.#logger.info({ host, port: bound }, 'The API listener is accepting connections.')
   }
 
   /** Where the server listens (the real port when configured with port 0). Only after `start`. */
@@ -88,15 +79,7 @@ export class ApiServer {
   async #close(): Promise<void> {
     const server = this.#server
     if (server === undefined) return
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => server.closeAllConnections(), this.#graceMs)
-      timer.unref()
-      server.close(() => {
-        clearTimeout(timer)
-        resolve()
-      })
-      server.closeIdleConnections()
-    })
+    await closeHttp(server, this.#graceMs)
     this.#logger.info('The API listener is closed.')
   }
 

@@ -1,5 +1,5 @@
 import type { Attributes, ResourceEntry } from './resource.js'
-import { ResourceDictionary } from './resource.js'
+import { RowBatchBuilder } from './resource.js'
 
 /**
  * A batch of log records of one tenant (DESIGN.md §5): fixed-shape rows plus a resource
@@ -50,28 +50,8 @@ export interface LogBatch {
  * const batch = b.build()
  * ```
  */
-export class LogBatchBuilder {
-  readonly #tenant: string
-  readonly #resources = new ResourceDictionary()
-  readonly #rows: LogRow[] = []
-
-  constructor(tenant: string) {
-    this.#tenant = tenant
-  }
-
-  get length(): number {
-    return this.#rows.length
-  }
-
-  resource(service: string, attributes: Attributes, scope = '', scopeVersion = ''): number {
-    return this.#resources.intern(service, attributes, scope, scopeVersion)
-  }
-
-  add(row: LogRow): void {
-    this.#rows.push(row)
-  }
-
+export class LogBatchBuilder extends RowBatchBuilder<LogRow> {
   build(): LogBatch {
-    return { kind: 'logs', tenant: this.#tenant, resources: this.#resources.entries, rows: this.#rows }
+    return { kind: 'logs', tenant: this.tenant, resources: this.resources.entries, rows: this.rows }
   }
 }

@@ -49,3 +49,29 @@ export class ResourceDictionary {
     return idx
   }
 }
+
+/**
+ * The shared part of the log and span batch builders: a tenant, a resource dictionary and rows
+ * that point into it. `build()` hands out the arrays (the builder must not be used afterwards).
+ */
+export class RowBatchBuilder<Row> {
+  protected readonly tenant: string
+  protected readonly resources = new ResourceDictionary()
+  protected readonly rows: Row[] = []
+
+  constructor(tenant: string) {
+    this.tenant = tenant
+  }
+
+  get length(): number {
+    return this.rows.length
+  }
+
+  resource(service: string, attributes: Attributes, scope = '', scopeVersion = ''): number {
+    return this.resources.intern(service, attributes, scope, scopeVersion)
+  }
+
+  add(row: Row): void {
+    this.rows.push(row)
+  }
+}

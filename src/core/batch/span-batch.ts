@@ -1,5 +1,5 @@
 import type { Attributes, ResourceEntry } from './resource.js'
-import { ResourceDictionary } from './resource.js'
+import { RowBatchBuilder } from './resource.js'
 
 /**
  * A batch of spans of one tenant (DESIGN.md §5): fixed-shape rows plus a resource dictionary.
@@ -61,28 +61,8 @@ export function spanDurationNanos(row: SpanRow): number {
 }
 
 /** Builds a SpanBatch; see LogBatchBuilder for the pattern. */
-export class SpanBatchBuilder {
-  readonly #tenant: string
-  readonly #resources = new ResourceDictionary()
-  readonly #rows: SpanRow[] = []
-
-  constructor(tenant: string) {
-    this.#tenant = tenant
-  }
-
-  get length(): number {
-    return this.#rows.length
-  }
-
-  resource(service: string, attributes: Attributes, scope = '', scopeVersion = ''): number {
-    return this.#resources.intern(service, attributes, scope, scopeVersion)
-  }
-
-  add(row: SpanRow): void {
-    this.#rows.push(row)
-  }
-
+export class SpanBatchBuilder extends RowBatchBuilder<SpanRow> {
   build(): SpanBatch {
-    return { kind: 'spans', tenant: this.#tenant, resources: this.#resources.entries, rows: this.#rows }
+    return { kind: 'spans', tenant: this.tenant, resources: this.resources.entries, rows: this.rows }
   }
 }

@@ -1,8 +1,7 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
-import { ApiListenError } from '../../api/index.js'
+import { closeHttp, listenHttp } from '../../api/index.js'
 import type { Authenticator } from '../../auth/index.js'
 import type { Clock } from '../../core/index.js'
 import type { IngestLedger } from '../ledger/ingest-ledger.js'
@@ -68,17 +67,10 @@ export class IngestServer {
     const { host, port } = this.#config
     const server = createServer((req, res) => this.#onRequest(req, res))
     server.keepAliveTimeout = 65_000
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: unknown): void => reject(listenError(host, port, err))
-      server.once('error', onError)
-      server.listen({ host, port }, () => {
-        server.off('error', onError)
-        resolve()
-      })
-    })
+    const bound = await listenHttp(server, host, port)
     server.on('error', (err) => this.#s.logger.error({ err }, 'The ingest listener reported an error.'))
     this.#server = server
-    this.#address = { host, port: (server.address() as AddressInfo).port }
+    this.#address = { host, port: bound }
     this.#s.logger.info(this.#address, 'The ingest listener is accepting connections.')
   }
 
@@ -95,15 +87,7 @@ export class IngestServer {
   async #close(): Promise<void> {
     const server = this.#server
     if (server === undefined) return
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => server.closeAllConnections(), this.#s.shutdownGraceMs ?? 5_000)
-      timer.unref()
-      server.close(() => {
-        clearTimeout(timer)
-        resolve()
-      })
-      server.closeIdleConnections()
-    })
+    await closeHttp(server, this.#s.shutdownGraceMs ?? 5_000)
     this.#s.logger.info('The ingest listener is closed.')
   }
 
@@ -229,8 +213,4 @@ export class IngestServer {
     endpoint.sendSuccess(res, request, summary)
     s.ledger.countRequest(endpoint.protocol, res.statusCode)
   }
-}
-
-function listenError(host: string, port: number, cause: unknown): Error {
-  return new ApiListenError(host, port, cause)
 }

@@ -22,3 +22,13 @@ export function sendBody(
 export function sendTextError(res: ServerResponse, err: IngestHttpError): void {
   sendBody(res, err.status, 'text/plain; charset=utf-8', `${err.message}\n`, err.retryAfterSeconds)
 }
+
+/**
+ * The answer of Prometheus-style receivers (remote_write, Loki): 204 when everything was stored;
+ * 400 with a text body when some records were rejected (the rest is stored; these clients do not
+ * retry a 400, and the rejects are in the dead-letter topic).
+ */
+export function sendStoredOrRejected(res: ServerResponse, rejected: number, message: string): void {
+  if (rejected === 0) sendBody(res, 204, 'text/plain', '')
+  else sendBody(res, 400, 'text/plain; charset=utf-8', `${message}\n`)
+}

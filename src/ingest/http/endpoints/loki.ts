@@ -5,7 +5,7 @@ import { snappyUncompressedLength } from '../../prometheus/index.js'
 import type { IngestLimits } from '../config.js'
 import type { DecodedRequest, Endpoint, IngestRequest, IngestSummary } from '../endpoint.js'
 import { IngestHttpError } from '../http-error.js'
-import { sendBody, sendTextError } from '../respond.js'
+import { sendStoredOrRejected, sendTextError } from '../respond.js'
 
 const PROTOBUF = 'application/x-protobuf'
 const JSON_TYPE = 'application/json'
@@ -90,8 +90,7 @@ export class LokiEndpoint implements Endpoint {
   }
 
   sendSuccess(res: ServerResponse, _req: IngestRequest | undefined, summary: IngestSummary): void {
-    if (summary.rejected === 0) sendBody(res, 204, 'text/plain', '')
-    else sendBody(res, 400, 'text/plain; charset=utf-8', `${summary.message}\n`)
+    sendStoredOrRejected(res, summary.rejected, summary.message)
   }
 
   sendError(res: ServerResponse, _req: IngestRequest | undefined, err: IngestHttpError): void {

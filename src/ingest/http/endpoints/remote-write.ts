@@ -4,7 +4,7 @@ import type { DeadLetterRecord } from '../../dead-letter/dead-letter-record.js'
 import type { DecodedRequest, Endpoint, IngestRequest, IngestSummary } from '../endpoint.js'
 import { IngestHttpError } from '../http-error.js'
 import type { IngestLimits } from '../config.js'
-import { sendBody, sendTextError } from '../respond.js'
+import { sendStoredOrRejected, sendTextError } from '../respond.js'
 
 /**
  * Prometheus remote_write 1.0 (`POST /api/v1/write`): a snappy-compressed `prometheus.WriteRequest`.
@@ -93,8 +93,7 @@ export class RemoteWriteEndpoint implements Endpoint {
   }
 
   sendSuccess(res: ServerResponse, _req: IngestRequest | undefined, summary: IngestSummary): void {
-    if (summary.rejected === 0) sendBody(res, 204, 'text/plain', '')
-    else sendBody(res, 400, 'text/plain; charset=utf-8', `${summary.message}\n`)
+    sendStoredOrRejected(res, summary.rejected, summary.message)
   }
 
   sendError(res: ServerResponse, _req: IngestRequest | undefined, err: IngestHttpError): void {
