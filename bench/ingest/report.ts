@@ -217,7 +217,8 @@ export function renderIngestMarkdown(r: IngestResults): string {
     '',
     'Setup. Each case starts a fresh server as a child process with its data dir in a temp dir under ' +
       '`.bench-data/`: `node dist/src/cli/main.js start --auth none` (default config: embedded log, ' +
-      'fsync=interval, so every 2xx is in the log and fsynced within the interval) or ' +
+      'fsync=interval: a 2xx means the batch is written to the log, and the group fsync follows within about 5 ms ' +
+      'plus one fsync) or ' +
       `VictoriaMetrics${vm.version === undefined ? '' : ` (${vm.version}, \`-retentionPeriod=1d\`, defaults otherwise; it buffers in memory and flushes to disk about every second, without an fsync per request)`}. ` +
       'The bench process is the load client: request bodies are pre-encoded once by the `vigil gen` payload ' +
       `builders (\`src/gen/\`, ${plan.services} simulated services; metrics requests of ${fmt(plan.metricsBatch)} ` +
