@@ -14,15 +14,33 @@ export const METRIC_NAME_LABEL = '__name__'
  * with one map lookup instead of joining ~20 strings (the top of the ingest profile otherwise).
  */
 export function labelsKey(labels: Labels): string {
-  let key = keyOfLabels.get(labels)
-  if (key === undefined) {
-    key = labels.join('\u0000')
-    keyOfLabels.set(labels, key)
-  }
-  return key
+  return labelFacts(labels).key
 }
 
-const keyOfLabels = new WeakMap<Labels, string>()
+/**
+ * What is remembered about one label array: its key, and lazily its hash and its strings' ids
+ * (string-ids.ts). One record per array, so the hot path chases one pointer per series instead of
+ * one per side table (with ~10k series per second per core those were cache misses that showed).
+ */
+export interface LabelFacts {
+  readonly key: string
+  /** `labelsHash`, or -1 until computed. */
+  hash: number
+  /** `labelIds` and the id epoch they belong to. */
+  ids: Uint32Array | undefined
+  idsEpoch: number
+}
+
+export function labelFacts(labels: Labels): LabelFacts {
+  let facts = factsOfLabels.get(labels)
+  if (facts === undefined) {
+    facts = { key: labels.join('\u0000'), hash: -1, ids: undefined, idsEpoch: -1 }
+    factsOfLabels.set(labels, facts)
+  }
+  return facts
+}
+
+const factsOfLabels = new WeakMap<Labels, LabelFacts>()
 
 /** Sorts `[name, value, …]` pairs by name in place and returns them (names must be unique). */
 export function sortLabels(pairs: string[]): string[] {
@@ -50,9 +68,10 @@ export function labelValue(labels: Labels, name: string): string | undefined {
  * chance that any two collide is about 1 in 10^4, and a collision only makes two series count as one.
  */
 export function labelsHash(labels: Labels): number {
-  let h = hashOfLabels.get(labels)
-  if (h === undefined) {
-    const key = labelsKey(labels)
+  const facts = labelFacts(labels)
+  let h = facts.hash
+  if (h === -1) {
+    const key = facts.key
     let a = 0x811c9dc5
     let b = 0x9747b28c
     for (let i = 0; i < key.length; i++) {
@@ -62,9 +81,7 @@ export function labelsHash(labels: Labels): number {
       b ^= b >>> 15
     }
     h = (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff)
-    hashOfLabels.set(labels, h)
+    facts.hash = h
   }
   return h
 }
-
-const hashOfLabels = new WeakMap<Labels, number>()

@@ -1,3 +1,4 @@
+import { labelFacts } from './labels.js'
 import type { Labels } from './labels.js'
 
 /**
@@ -17,13 +18,6 @@ const strings: string[] = []
 /** UTF-8 byte length per id (computed once per string). */
 let byteLengths = new Uint32Array(1024)
 let epoch = 0
-
-interface RememberedIds {
-  readonly epoch: number
-  readonly ids: Uint32Array
-}
-
-const idsOfLabels = new WeakMap<Labels, RememberedIds>()
 
 export function stringId(s: string): number {
   let id = idOf.get(s)
@@ -48,14 +42,15 @@ export function stringId(s: string): number {
 
 /** The ids of every string of `labels` (names and values), in order; valid until the epoch ends. */
 export function labelIds(labels: Labels): Uint32Array {
-  const known = idsOfLabels.get(labels)
-  if (known !== undefined && known.epoch === epoch) return known.ids
+  const facts = labelFacts(labels)
+  if (facts.ids !== undefined && facts.idsEpoch === epoch) return facts.ids
   const ids = new Uint32Array(labels.length)
   const start = epoch
   for (let i = 0; i < labels.length; i++) ids[i] = stringId(labels[i]!)
   // A wrap while computing would mix epochs: recompute once in the fresh epoch.
   if (epoch !== start) return labelIds(labels)
-  idsOfLabels.set(labels, { epoch, ids })
+  facts.ids = ids
+  facts.idsEpoch = epoch
   return ids
 }
 
