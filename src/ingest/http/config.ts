@@ -76,6 +76,14 @@ export const ingestConfigSchema = z
       .max(1024)
       .describe('Partitions of each ingest topic (fixed when the topic is created).'),
     retryAfterSeconds: positiveInt.describe('Retry-After sent with 429 and 503 answers.'),
+    seriesCacheSize: z
+      .number()
+      .int()
+      .min(0)
+      .describe(
+        'Metric series whose decoded labels each decode thread remembers (remote_write and OTLP each); ' +
+          'repeat series skip label decoding. Size it above your active series; 0 disables.',
+      ),
     decodeThreads: z
       .number()
       .int()
@@ -113,6 +121,7 @@ export function createDefaultIngestConfig(): IngestConfig {
     partitions: 4,
     retryAfterSeconds: 1,
     decodeThreads: 2,
+    seriesCacheSize: 250_000,
     limits: { ...DEFAULT_INGEST_LIMITS },
   }
 }

@@ -11,10 +11,10 @@ import { RemoteWriteEndpoint } from './remote-write.js'
 export function createEndpoints(config: IngestConfig): Map<string, Endpoint> {
   const l = config.limits
   return new Map<string, Endpoint>([
-    ['/v1/metrics', new OtlpEndpoint('metrics', new OtlpMetricsBodyDecoder(l))],
+    ['/v1/metrics', new OtlpEndpoint('metrics', new OtlpMetricsBodyDecoder(l, config.seriesCacheSize))],
     ['/v1/logs', new OtlpEndpoint('logs', new OtlpLogsBodyDecoder(l))],
     ['/v1/traces', new OtlpEndpoint('traces', new OtlpTracesBodyDecoder(l))],
-    ['/api/v1/write', new RemoteWriteEndpoint(l)],
+    ['/api/v1/write', new RemoteWriteEndpoint(l, config.seriesCacheSize)],
     ['/loki/api/v1/push', new LokiEndpoint(l)],
     ['/api/v1/events/', new EventsEndpoint(l)],
   ])

@@ -9,8 +9,9 @@ import type { OtlpSignalDecoder } from './otlp.js'
 export class OtlpMetricsBodyDecoder implements OtlpSignalDecoder {
   readonly #decoder: OtlpMetricsDecoder
 
-  constructor(limits: IngestLimits) {
+  constructor(limits: IngestLimits, seriesCacheSize: number) {
     this.#decoder = new OtlpMetricsDecoder({
+      maxCachedSeries: seriesCacheSize,
       limits: {
         maxLabelsPerSeries: limits.maxLabelsPerSeries,
         maxLabelNameLength: limits.maxLabelNameLength,

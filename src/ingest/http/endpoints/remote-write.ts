@@ -19,9 +19,10 @@ export class RemoteWriteEndpoint implements Endpoint {
   readonly #decoder: RemoteWriteDecoder
   readonly #maxDecompressed: number
 
-  constructor(limits: IngestLimits) {
+  constructor(limits: IngestLimits, seriesCacheSize: number) {
     this.#maxDecompressed = limits.maxDecompressedBytes
     this.#decoder = new RemoteWriteDecoder({
+      maxCachedSeries: seriesCacheSize,
       limits: {
         maxDecompressedBytes: limits.maxDecompressedBytes,
         maxLabelsPerSeries: limits.maxLabelsPerSeries,
