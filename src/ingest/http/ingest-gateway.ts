@@ -27,6 +27,8 @@ export interface IngestGatewaySettings {
   readonly auth: Authenticator
   /** Resident memory probe; process.memoryUsage.rss by default. */
   readonly rssBytes?: () => number
+  /** How often consumer lag is polled when `maxConsumerLagRecords` is set (default 1000 ms). */
+  readonly lagPollIntervalMs?: number
 }
 
 /** What `/api/v1/ingest/status` shows. */
@@ -59,7 +61,7 @@ export class IngestGateway {
     this.#config = config
     const l = config.limits
     this.#writer = new IngestWriter(settings.log, config.partitions, settings.clock)
-    this.#lag = new ConsumerLagMonitor(settings.log, Object.values(INGEST_TOPICS))
+    this.#lag = new ConsumerLagMonitor(settings.log, Object.values(INGEST_TOPICS), settings.lagPollIntervalMs)
     const rss = settings.rssBytes ?? (() => process.memoryUsage.rss())
     this.#backpressure = new Backpressure(l, config.retryAfterSeconds, {
       rssBytes: rss,
