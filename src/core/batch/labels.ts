@@ -29,12 +29,25 @@ export interface LabelFacts {
   /** `labelIds` and the id epoch they belong to. */
   ids: Uint32Array | undefined
   idsEpoch: number
+  /** `seriesSlot` and the slot epoch it belongs to. */
+  slot: SeriesSlot | undefined
+  slotEpoch: number
+  /** `serviceOfLabels`, once computed. */
+  service: string | undefined
 }
 
 export function labelFacts(labels: Labels): LabelFacts {
   let facts = factsOfLabels.get(labels)
   if (facts === undefined) {
-    facts = { key: labels.join('\u0000'), hash: -1, ids: undefined, idsEpoch: -1 }
+    facts = {
+      key: labels.join('\u0000'),
+      hash: -1,
+      ids: undefined,
+      idsEpoch: -1,
+      slot: undefined,
+      slotEpoch: -1,
+      service: undefined,
+    }
     factsOfLabels.set(labels, facts)
   }
   return facts
@@ -84,4 +97,57 @@ export function labelsHash(labels: Labels): number {
     facts.hash = h
   }
   return h
+}
+
+/**
+ * One slot per distinct label set (by content) in the process, shared by every array with that
+ * content: `MetricBatchBuilder` stamps it with its generation and the series' index in its batch,
+ * so interning a series in a batch is a field compare instead of a map lookup and insert. Bounded:
+ * past `MAX_SLOTS` distinct label sets the table is cleared and a new epoch starts (builders alive
+ * across an epoch change fall back to a map, see MetricBatchBuilder).
+ */
+export interface SeriesSlot {
+  stamp: number
+  index: number
+}
+
+const MAX_SLOTS = 1 << 21
+const slotOfKey = new Map<string, SeriesSlot>()
+let slotEpoch = 0
+
+export function seriesSlotEpoch(): number {
+  return slotEpoch
+}
+
+export function seriesSlot(labels: Labels): SeriesSlot {
+  const facts = labelFacts(labels)
+  if (facts.slot !== undefined && facts.slotEpoch === slotEpoch) return facts.slot
+  let slot = slotOfKey.get(facts.key)
+  if (slot === undefined) {
+    if (slotOfKey.size >= MAX_SLOTS) {
+      slotOfKey.clear()
+      slotEpoch++
+    }
+    slot = { stamp: 0, index: 0 }
+    slotOfKey.set(facts.key, slot)
+  }
+  facts.slot = slot
+  facts.slotEpoch = slotEpoch
+  return slot
+}
+
+/**
+ * The service a series belongs to: its `job` label (Prometheus' convention, and what the OTLP
+ * translation derives from service.namespace/service.name), else `service`, else `service_name`,
+ * else ''. Ingest partitions metrics by (tenant, service). Remembered per array.
+ */
+export function serviceOfLabels(labels: Labels): string {
+  const facts = labelFacts(labels)
+  let service = facts.service
+  if (service === undefined) {
+    service =
+      labelValue(labels, 'job') ?? labelValue(labels, 'service') ?? labelValue(labels, 'service_name') ?? ''
+    facts.service = service
+  }
+  return service
 }

@@ -25,3 +25,27 @@ test('labels sort by name and look up by name', () => {
   assert.equal(labelValue(labels, 'job'), 'api')
   assert.equal(labelValue(labels, 'zone'), undefined)
 })
+
+test('series are interned by content, also with interleaved builders and equal arrays', () => {
+  const a = new MetricBatchBuilder('t')
+  const b = new MetricBatchBuilder('t')
+  const x1 = ['__name__', 'x']
+  const x2 = ['__name__', 'x'] // same content, another array
+  const y = ['__name__', 'y']
+  assert.equal(a.series(x1), 0)
+  assert.equal(b.series(y), 0)
+  assert.equal(b.series(x2), 1)
+  assert.equal(a.series(y), 1)
+  assert.equal(a.series(x2), 0, 'a still knows x after b interned it')
+  assert.equal(b.series(x1), 1)
+  assert.equal(a.series(y), 1)
+  assert.equal(a.seriesCount, 2)
+  assert.equal(b.seriesCount, 2)
+  const c = new MetricBatchBuilder('t')
+  for (let i = 0; i < 3; i++) {
+    assert.equal(c.series(x1), 0)
+    assert.equal(c.series(x2), 0)
+    assert.equal(c.series(y), 1)
+  }
+  assert.deepEqual(c.build().series, [x1, y])
+})

@@ -1,4 +1,4 @@
-import { labelsKey } from './labels.js'
+import { labelsKey, seriesSlot, seriesSlotEpoch } from './labels.js'
 import type { Labels } from './labels.js'
 
 /**
@@ -61,11 +61,21 @@ export interface MetricBatch {
  * const batch = b.build()
  * ```
  */
+let nextGeneration = 1
+let activeBuilder: MetricBatchBuilder | undefined
+
 export class MetricBatchBuilder {
   readonly #tenant: string
   readonly #series: Labels[] = []
   #kinds = new Uint8Array(16)
-  readonly #index = new Map<string, number>()
+  /**
+   * Series are interned through shared slots (`seriesSlot`) stamped with this builder's
+   * generation. If another builder interns series between two of this one's calls, or the slot
+   * table starts a new epoch, the stamps can no longer be trusted and this map takes over.
+   */
+  #index: Map<string, number> | undefined
+  readonly #generation = nextGeneration++
+  readonly #slotEpoch = seriesSlotEpoch()
   #seriesIdx: Uint32Array
   #ts: Float64Array
   #value: Float64Array
@@ -90,10 +100,25 @@ export class MetricBatchBuilder {
 
   /** The index of `labels` (sorted, with `__name__`), adding it on first sight. */
   series(labels: Labels, kind: SeriesKind = 'unknown'): number {
-    const key = labelsKey(labels)
-    const known = this.#index.get(key)
-    if (known !== undefined) return known
-    const idx = this.#series.length
+    if (this.#index === undefined && (activeBuilder !== this || seriesSlotEpoch() !== this.#slotEpoch)) {
+      if (this.#series.length > 0 || seriesSlotEpoch() !== this.#slotEpoch) this.#useMap()
+      activeBuilder = this
+    }
+    let idx: number
+    if (this.#index === undefined) {
+      const slot = seriesSlot(labels)
+      if (seriesSlotEpoch() !== this.#slotEpoch) return this.series(labels, kind) // the table wrapped
+      if (slot.stamp === this.#generation) return slot.index
+      idx = this.#series.length
+      slot.stamp = this.#generation
+      slot.index = idx
+    } else {
+      const key = labelsKey(labels)
+      const known = this.#index.get(key)
+      if (known !== undefined) return known
+      idx = this.#series.length
+      this.#index.set(key, idx)
+    }
     this.#series.push(labels)
     if (idx === this.#kinds.length) {
       const grown = new Uint8Array(idx * 2)
@@ -101,8 +126,13 @@ export class MetricBatchBuilder {
       this.#kinds = grown
     }
     this.#kinds[idx] = SERIES_KIND_CODE[kind]
-    this.#index.set(key, idx)
     return idx
+  }
+
+  #useMap(): void {
+    const index = new Map<string, number>()
+    this.#series.forEach((labels, i) => index.set(labelsKey(labels), i))
+    this.#index = index
   }
 
   sample(series: number, timestampMs: number, value: number): void {

@@ -3,8 +3,8 @@ import {
   encodeLogBatch,
   encodeMetricBatch,
   encodeSpanBatch,
-  labelValue,
   labelsHash,
+  serviceOfLabels,
 } from '../../../core/batch/index.js'
 import type { EventBatch, LogBatch, MetricBatch, SpanBatch } from '../../../core/batch/index.js'
 import { splitMetricBatch } from '../../../core/batch/metric-batch-select.js'
@@ -43,24 +43,13 @@ export function prepareForLog(decoded: DecodedRequest): ReadyRequest {
   }
 }
 
-/**
- * The service a metric series belongs to, for its partition: the `job` label (remote_write's
- * convention, and what the OTLP translation derives from service.namespace/service.name), else
- * `service`, else `service_name`, else ''.
- */
-export function serviceOfSeries(labels: readonly string[]): string {
-  return (
-    labelValue(labels, 'job') ?? labelValue(labels, 'service') ?? labelValue(labels, 'service_name') ?? ''
-  )
-}
-
 /** Record counts are samples plus kept points. */
 export function metricGroups(batch: MetricBatch): EncodedGroup[] {
   const serviceIndex = new Map<string, number>()
   const services: string[] = []
   const groupOf = new Uint32Array(batch.series.length)
   for (let i = 0; i < batch.series.length; i++) {
-    const service = serviceOfSeries(batch.series[i]!)
+    const service = serviceOfLabels(batch.series[i]!)
     let g = serviceIndex.get(service)
     if (g === undefined) {
       g = services.length
