@@ -102,6 +102,8 @@ export class MetricBatchBuilder {
   series(labels: Labels, kind: SeriesKind = 'unknown'): number {
     if (this.#index === undefined && (activeBuilder !== this || seriesSlotEpoch() !== this.#slotEpoch)) {
       if (this.#series.length > 0 || seriesSlotEpoch() !== this.#slotEpoch) this.#useMap()
+      // Which builder stamped the slots last is module state, compared by identity, not an alias.
+      // eslint-disable-next-line @typescript-eslint/no-this-alias
       activeBuilder = this
     }
     let idx: number
