@@ -37,22 +37,28 @@ export interface LabelFacts {
 }
 
 export function labelFacts(labels: Labels): LabelFacts {
-  let facts = factsOfLabels.get(labels)
-  if (facts === undefined) {
-    facts = {
-      key: labels.join('\u0000'),
-      hash: -1,
-      ids: undefined,
-      idsEpoch: -1,
-      slot: undefined,
-      slotEpoch: -1,
-      service: undefined,
-    }
-    factsOfLabels.set(labels, facts)
+  // Kept on the array itself (a non-enumerable symbol property: invisible to iteration, equality
+  // checks, JSON and structured clone) rather than in a WeakMap: at 100k+ series the WeakMap probe
+  // was a cache miss per series per pass. Frozen arrays fall back to the WeakMap.
+  let facts = (labels as unknown as Record<symbol, LabelFacts | undefined>)[FACTS]
+  if (facts !== undefined) return facts
+  facts = factsOfLabels.get(labels)
+  if (facts !== undefined) return facts
+  facts = {
+    key: labels.join('\u0000'),
+    hash: -1,
+    ids: undefined,
+    idsEpoch: -1,
+    slot: undefined,
+    slotEpoch: -1,
+    service: undefined,
   }
+  if (Object.isExtensible(labels)) Object.defineProperty(labels, FACTS, { value: facts })
+  else factsOfLabels.set(labels, facts)
   return facts
 }
 
+const FACTS = Symbol('vigil.labelFacts')
 const factsOfLabels = new WeakMap<Labels, LabelFacts>()
 
 /** Sorts `[name, value, …]` pairs by name in place and returns them (names must be unique). */
