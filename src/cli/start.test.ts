@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { freePort, makeTempDir, runVigil, tryGet, VigilProcess, waitFor } from './testing/run-vigil.js'
 
@@ -200,5 +202,59 @@ describe('vigil start --demo', () => {
     } finally {
       await cleanup()
     }
+  })
+})
+
+describe('vigil start --config', () => {
+  test('reads a YAML file; flags override it; unknown keys are named', async () => {
+    const { dir, cleanup } = await makeTempDir()
+    const [fileApi, flagApi, ingest] = [await freePort(), await freePort(), await freePort()]
+    const file = join(dir, 'vigil.yaml')
+    await writeFile(
+      file,
+      [
+        `api:`,
+        `  port: ${fileApi}`,
+        `ingest:`,
+        `  port: ${ingest}`,
+        `  limits:`,
+        `    maxTenants: 7`,
+        '',
+      ].join('\n'),
+    )
+    const vigil = new VigilProcess([
+      'start',
+      '--config',
+      file,
+      '--data-dir',
+      join(dir, 'data'),
+      '--api-port',
+      String(flagApi),
+    ])
+    try {
+      await waitFor(async () => (await tryGet(`http://127.0.0.1:${flagApi}/readyz`))?.status === 200, {
+        timeoutMs: READY_TIMEOUT_MS,
+        what: 'the API on the port given by the flag',
+        context: () => vigil.describe(),
+      })
+      assert.equal(
+        await tryGet(`http://127.0.0.1:${fileApi}/readyz`),
+        undefined,
+        'the flag wins over the file',
+      )
+      const res = await fetch(`http://127.0.0.1:${ingest}/api/v1/events/x`, {
+        method: 'POST',
+        body: '{"a":1}\n',
+      })
+      assert.equal(res.status, 200, 'ingest listens on the port from the file')
+    } finally {
+      vigil.kill()
+      await vigil.exited.catch(() => undefined)
+    }
+    await writeFile(file, 'ingest:\n  limits:\n    maxTenant: 7\n')
+    const bad = await runVigil(['start', '--config', file, '--data-dir', join(dir, 'data2')])
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /config ingest\.limits.*maxTenant/)
+    await cleanup()
   })
 })
