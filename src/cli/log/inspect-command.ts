@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { CAC } from 'cac'
 import { openEmbeddedLog } from '../../log/embedded/index.js'
@@ -6,6 +5,7 @@ import { DEFAULT_DATA_DIR } from '../../pipeline/index.js'
 import { createCliLogger } from '../logger.js'
 import { UsageError } from '../usage-error.js'
 import { writeStdout } from '../write.js'
+import { assertDirectory } from './data-dir.js'
 import { buildInspectReport } from './inspect-report.js'
 import { renderInspectReport } from './inspect-table.js'
 
@@ -26,7 +26,7 @@ async function runInspect(options: Readonly<Record<string, unknown>>): Promise<n
   const rawDir = options['dataDir'] ?? DEFAULT_DATA_DIR
   if (Array.isArray(rawDir)) throw new UsageError('--data-dir given more than once')
   const dataDir = resolve(String(rawDir))
-  await assertDirectory(dataDir)
+  await assertDirectory(dataDir, 'inspect')
 
   // stdout carries the report, so log events (recovery warnings) go to stderr.
   const logger = createCliLogger({ fd: 2, level: 'warn' }).child({ component: 'log' })
@@ -46,20 +46,4 @@ async function runInspect(options: Readonly<Record<string, unknown>>): Promise<n
       : renderInspectReport(dataDir, report),
   )
   return 0
-}
-
-async function assertDirectory(dataDir: string): Promise<void> {
-  try {
-    const info = await stat(dataDir)
-    if (!info.isDirectory()) throw new UsageError(`${dataDir} is not a directory.`, 'DATA_DIR_INVALID')
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 'ENOENT') {
-      throw new UsageError(
-        `Data dir ${dataDir} does not exist, so there is no log to inspect; pass the --data-dir ` +
-          'that vigil start uses.',
-        'DATA_DIR_NOT_FOUND',
-      )
-    }
-    throw err
-  }
 }
