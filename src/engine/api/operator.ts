@@ -1,0 +1,56 @@
+import type { Clock } from '../../core/index.js'
+
+/** Where an operator's output goes; `side` outputs carry records set aside (late data, rejects). */
+export interface Collector<Out> {
+  emit(batch: Out): void
+  /** A named side output, e.g. `late` (records past allowed lateness) with the reason. */
+  side(output: string, batch: unknown, reason: string): void
+}
+
+/** Declared up front, created by the runtime, handed out by name; operators never open files. */
+export interface StateTableDeclaration {
+  readonly name: string
+  readonly kind: 'value' | 'map' | 'timeKeyed'
+  /** timeKeyed: entries older than the watermark minus this are expired. */
+  readonly ttlMs?: number
+}
+
+/** What the runtime gives an operator. */
+export interface OperatorContext {
+  readonly operatorId: string
+  /** Processing time; event time comes from the data and the watermark. */
+  readonly clock: Clock
+  /** The task's current watermark (−Infinity before the first one). */
+  readonly watermarkMs: number
+  /** A declared state table by name; the concrete table types live in `engine/state`. */
+  table<T>(name: string): T
+  /** Counts something the operator decided (dropped, late, …) on the task's metrics. */
+  count(counter: string, n: number): void
+}
+
+/**
+ * A stream operator (Arroyo's `ArrowOperator`, Flink's `StreamOperator`): only `processBatch` is
+ * required; the hooks have safe defaults in the runtime (a watermark is passed on after
+ * `onWatermark`, a barrier after `onBarrier`). Calls are synchronous and never concurrent for one
+ * instance; the runtime owns threads, files, offsets and commits.
+ *
+ * ```ts
+ * const dropNaN: Operator<MetricBatch, MetricBatch> = {
+ *   processBatch(batch, _ctx, out) { out.emit(withoutNaN(batch)) },
+ * }
+ * ```
+ */
+export interface Operator<In, Out> {
+  readonly stateTables?: readonly StateTableDeclaration[]
+  /** After restore (state is loaded), before the first element. */
+  onStart?(ctx: OperatorContext): void
+  processBatch(batch: In, ctx: OperatorContext, out: Collector<Out>): void
+  /** Event time advanced to `timeMs` (windows fire here). */
+  onWatermark?(timeMs: number, ctx: OperatorContext, out: Collector<Out>): void
+  /** Epoch `epoch` is about to commit: emit what belongs to it. State is snapshotted right after. */
+  onBarrier?(epoch: number, ctx: OperatorContext, out: Collector<Out>): void
+  /** Processing-time tick (about once a second) for time-based housekeeping. */
+  onTick?(nowMs: number, ctx: OperatorContext, out: Collector<Out>): void
+  /** Input ended (bounded runs): emit everything still held. */
+  onEnd?(ctx: OperatorContext, out: Collector<Out>): void
+}
