@@ -4,7 +4,7 @@ import type { Collector, OperatorContext } from '../api/index.js'
 import { EpochCommitter } from './epoch-committer.js'
 import type { InputPartition, OutputAppend, TaskJob } from './task-job.js'
 import { WatermarkTracker } from './watermark-tracker.js'
-import type { WatermarkSettings } from './watermark-tracker.js'
+import type { WatermarkSettings, WatermarkState } from './watermark-tracker.js'
 
 export interface TaskRunnerSettings {
   readonly task: number
@@ -67,8 +67,11 @@ export class TaskRunner<In, Out> {
       fullEvery: this.#s.fullSnapshotEvery ?? 10,
     })
     this.#committer = committer
-    this.#job.restore(committer.recovered.snapshots.map((s) => s.bytes))
     const now = this.#s.clock.nowMs()
+    const snapshots = committer.recovered.snapshots.map((s) => unwrapSnapshot(s.bytes))
+    const lastSnapshot = snapshots[snapshots.length - 1]
+    if (lastSnapshot !== undefined) this.#watermarks.importState(lastSnapshot.watermarks, now)
+    this.#job.restore(snapshots.map((s) => s.job))
     for (const input of this.#s.inputs) {
       const committed = committer.recovered.offsets.get(input.topic)?.get(input.partition)
       const described = await this.#log.describeTopic(input.topic)
@@ -124,7 +127,9 @@ export class TaskRunner<In, Out> {
       partition: i.partition,
       offset: this.#positions.get(key(i))!,
     }))
-    await committer.commit(this.#epoch, offsets, this.#job.snapshot(this.#epoch))
+    const snapshot = this.#job.snapshot(this.#epoch)
+    const bytes = wrapSnapshot(this.#watermarks.exportState(), snapshot.bytes)
+    await committer.commit(this.#epoch, offsets, { bytes, full: snapshot.full })
     this.#epoch++
     this.#epochStartedAtMs = this.#s.clock.nowMs()
   }
@@ -165,6 +170,40 @@ export class TaskRunner<In, Out> {
     if (this.#committer === undefined) throw new Error('TaskRunner.start() first')
     return this.#committer
   }
+}
+
+/**
+ * A task snapshot: the runner's watermark state (small; JSON) in front of the job's own bytes:
+ * u32 length of the JSON, the JSON, then the job's snapshot. Every snapshot carries the watermark
+ * state in full, so restoring takes it from the newest one.
+ */
+function wrapSnapshot(watermarks: WatermarkState, job: Uint8Array): Uint8Array {
+  // −Infinity (nothing seen yet) is not JSON: written as null, read back as −Infinity.
+  const finite = (n: number): number | null => (Number.isFinite(n) ? n : null)
+  const plain = {
+    watermarkMs: finite(watermarks.watermarkMs),
+    partitions: watermarks.partitions.map(([id, t]) => [id, finite(t)]),
+  }
+  const head = Buffer.from(JSON.stringify(plain), 'utf8')
+  const out = Buffer.allocUnsafe(4 + head.length + job.length)
+  out.writeUInt32LE(head.length, 0)
+  head.copy(out, 4)
+  out.set(job, 4 + head.length)
+  return out
+}
+
+function unwrapSnapshot(bytes: Uint8Array): { watermarks: WatermarkState; job: Uint8Array } {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const len = buf.readUInt32LE(0)
+  const plain = JSON.parse(buf.toString('utf8', 4, 4 + len)) as {
+    watermarkMs: number | null
+    partitions: [string, number | null][]
+  }
+  const watermarks: WatermarkState = {
+    watermarkMs: plain.watermarkMs ?? Number.NEGATIVE_INFINITY,
+    partitions: plain.partitions.map(([id, t]) => [id, t ?? Number.NEGATIVE_INFINITY] as const),
+  }
+  return { watermarks, job: new Uint8Array(buf.subarray(4 + len)) }
 }
 
 function key(i: InputPartition): string {

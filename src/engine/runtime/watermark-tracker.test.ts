@@ -40,3 +40,18 @@ test('when every partition is idle the watermark holds', () => {
   assert.equal(w.advance(100_000), undefined)
   assert.equal(w.watermarkMs, 8_999)
 })
+
+test('the watermark state survives a restart', () => {
+  const w = new WatermarkTracker(settings)
+  w.addPartition('quiet', 0)
+  w.observe('a', 10_000, 4_000)
+  w.observe('b', 20_000, 4_000)
+  assert.equal(w.advance(4_000), undefined, 'quiet has delivered nothing and is not idle yet: it holds')
+  assert.equal(w.advance(5_000), 8_999, 'quiet is idle now')
+  const restored = new WatermarkTracker(settings)
+  restored.importState(w.exportState(), 5_050)
+  assert.equal(restored.watermarkMs, 8_999)
+  restored.observe('a', 30_000, 5_060)
+  assert.equal(restored.advance(5_060), undefined, 'after a restart every partition counts as active again')
+  assert.equal(restored.advance(10_050), 28_999, 'until the quiet ones are idle again')
+})

@@ -80,4 +80,25 @@ export class WatermarkTracker {
     this.#watermarkMs = min
     return min
   }
+
+  /** What must survive a restart: the task watermark and each partition's largest event time. */
+  exportState(): WatermarkState {
+    return {
+      watermarkMs: this.#watermarkMs,
+      partitions: [...this.#partitions].map(([id, p]) => [id, p.maxEventTimeMs] as const),
+    }
+  }
+
+  /** Restores `exportState()`; partitions count as active from `nowMs`. */
+  importState(state: WatermarkState, nowMs: number): void {
+    this.#watermarkMs = state.watermarkMs
+    for (const [id, maxEventTimeMs] of state.partitions) {
+      this.#partitions.set(id, { maxEventTimeMs, lastRecordAtMs: nowMs })
+    }
+  }
+}
+
+export interface WatermarkState {
+  readonly watermarkMs: number
+  readonly partitions: readonly (readonly [string, number])[]
 }
