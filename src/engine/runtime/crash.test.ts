@@ -30,7 +30,7 @@ import {
  * be exactly that of an uninterrupted run: per key 1, 2, … N, with no repeat and no gap, N the
  * number of input events of the key. VIGIL_CRASH_SEED replays a run's random choices.
  */
-const script = fileURLToPath(new URL('./testing/crash-task.js', import.meta.url))
+const script = fileURLToPath(new URL('../../../test/crash/engine-task.js', import.meta.url))
 const KEYS = 20
 const EVENTS_PER_ROUND = 5_000
 

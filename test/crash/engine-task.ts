@@ -4,10 +4,10 @@
  * `done` once every input record is processed and committed, then exits. The parent kills it with
  * SIGKILL at random instants, including during commits.
  */
-import { systemClock } from '../../../core/index.js'
-import { openEmbeddedLog } from '../../../log/embedded/index.js'
-import { TaskRunner } from '../task-runner.js'
-import { COUNT_INPUT, countingJob } from './counting-job.js'
+import { systemClock } from '../../src/core/index.js'
+import { openEmbeddedLog } from '../../src/log/embedded/index.js'
+import { TaskRunner } from '../../src/engine/runtime/task-runner.js'
+import { COUNT_INPUT, countingJob } from '../../src/engine/runtime/testing/counting-job.js'
 
 const dataDir = process.argv[2]!
 const checkpointIntervalMs = Number(process.argv[3] ?? 10)
