@@ -10,6 +10,10 @@ export function createRootCli(version: string): CAC {
   registerStartCommand(cli, version)
   registerGenCommand(cli)
   cli.command('log <command>', 'Work with the durable log: `vigil log inspect` (see `vigil log --help`)')
+  cli.command(
+    'config <command>',
+    'Check a pipeline config file: `vigil config validate FILE` (see `vigil config --help`)',
+  )
   cli.command('keys <command>', 'API keys for --auth keys: create, list, revoke (see `vigil keys --help`)')
   cli.usage('<command> [options]')
   configureHelp(cli, version)

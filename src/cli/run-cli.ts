@@ -1,4 +1,5 @@
 import type { CAC } from 'cac'
+import { createConfigCli } from './config/config-cli.js'
 import { createKeysCli } from './keys/keys-cli.js'
 import { createLogCli } from './log/log-cli.js'
 import { packageVersion } from './package-version.js'
@@ -13,7 +14,11 @@ import { writeStderr } from './write.js'
  * entry point does, with this code.
  */
 /** Command groups with their own parser, so `vigil <group> --help` lists their subcommands. */
-const groups: Readonly<Record<string, (version: string) => CAC>> = { log: createLogCli, keys: createKeysCli }
+const groups: Readonly<Record<string, (version: string) => CAC>> = {
+  log: createLogCli,
+  keys: createKeysCli,
+  config: createConfigCli,
+}
 
 export async function runCli(args: readonly string[]): Promise<number> {
   const version = packageVersion()

@@ -1,6 +1,12 @@
 import { z } from 'zod'
 import { apiConfigSchema, createDefaultApiConfig } from '../api/index.js'
 import { authConfigSchema, createDefaultAuthConfig } from '../auth/index.js'
+import {
+  createDefaultEngineConfig,
+  createDefaultJobsConfig,
+  engineConfigSchema,
+  jobsConfigSchema,
+} from '../engine/config/index.js'
 import { createDefaultIngestConfig, ingestConfigSchema } from '../ingest/http/index.js'
 import { createDefaultEmbeddedLogConfig, embeddedLogConfigSchema } from '../log/embedded/index.js'
 
@@ -18,6 +24,8 @@ export const allInOneConfigSchema = z
     ingest: ingestConfigSchema.describe('The ingest listener (OTLP/HTTP, remote_write, Loki push, events).'),
     auth: authConfigSchema.describe('API keys and tenancy.'),
     log: embeddedLogConfigSchema.describe('The embedded durable log.'),
+    engine: engineConfigSchema.describe('The stream engine: checkpoints, watermarks, lateness, tasks.'),
+    jobs: jobsConfigSchema.describe('Built-in jobs: metric rollups, RED metrics from spans, log counts.'),
   })
   .strict()
 
@@ -32,6 +40,8 @@ export function createDefaultAllInOneConfig(): AllInOneConfig {
     ingest: createDefaultIngestConfig(),
     auth: createDefaultAuthConfig(),
     log: createDefaultEmbeddedLogConfig(DEFAULT_DATA_DIR),
+    engine: createDefaultEngineConfig(),
+    jobs: createDefaultJobsConfig(),
   }
 }
 

@@ -24,7 +24,7 @@ export function registerStartCommand(cli: CAC, version: string): void {
   )
   command.option(
     '--config <file>',
-    'YAML or JSON config file (sections api, ingest, auth, log); flags override it',
+    'YAML or JSON config file (sections api, ingest, auth, log, engine, jobs); flags override it',
   )
   for (const flag of startFlags) command.option(flag.rawName, flag.description)
   command.option('--demo', 'Also run the load generator in-process at a gentle rate (needs --auth none)')

@@ -1,0 +1,75 @@
+import { z } from 'zod'
+import { durationMs } from './duration.js'
+
+/**
+ * The `engine:` and `jobs:` sections of the pipeline config (docs/engine.md). Durations accept
+ * `10s`-style strings. Validated with the rest of the config; `vigil config validate` reports every
+ * problem with its path.
+ */
+export const engineConfigSchema = z
+  .object({
+    checkpointInterval: durationMs(10).describe(
+      'How often each task commits (outputs + state + offsets); ≤ 1s keeps results fresh.',
+    ),
+    maxOutOfOrderness: durationMs(0).describe(
+      'How far behind the newest event time a record may arrive and still be on time.',
+    ),
+    idleTimeout: durationMs(100).describe('A partition quiet this long stops holding the watermark back.'),
+    allowedLateness: durationMs(0).describe(
+      'After a window fired, records this late still update it (an upsert with a new revision).',
+    ),
+    tasks: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .describe('Tasks per job (each owns a share of the input partitions).'),
+  })
+  .strict()
+
+export type EngineConfig = z.infer<typeof engineConfigSchema>
+
+const windowList = z.array(durationMs(1_000)).min(1)
+
+export const jobsConfigSchema = z
+  .object({
+    rollups: z
+      .object({
+        enabled: z.boolean(),
+        windows: windowList.describe('Tumbling window sizes per series, e.g. [10s, 1m].'),
+      })
+      .strict(),
+    red: z
+      .object({
+        enabled: z.boolean(),
+        windows: windowList.describe('Windows of RED metrics per service and operation, from spans.'),
+      })
+      .strict(),
+    logCounts: z
+      .object({
+        enabled: z.boolean(),
+        windows: windowList.describe('Windows of log counts per service and severity.'),
+      })
+      .strict(),
+  })
+  .strict()
+
+export type JobsConfig = z.infer<typeof jobsConfigSchema>
+
+export function createDefaultEngineConfig(): EngineConfig {
+  return {
+    checkpointInterval: 1_000,
+    maxOutOfOrderness: 5_000,
+    idleTimeout: 30_000,
+    allowedLateness: 60_000,
+    tasks: 2,
+  }
+}
+
+export function createDefaultJobsConfig(): JobsConfig {
+  return {
+    rollups: { enabled: true, windows: [10_000, 60_000] },
+    red: { enabled: true, windows: [10_000, 60_000] },
+    logCounts: { enabled: true, windows: [60_000] },
+  }
+}
