@@ -4,7 +4,7 @@ import { UsageError } from '../usage-error.js'
 
 /**
  * Reads `vigil start --config FILE`: YAML (JSON is YAML too) with the sections of the all-in-one
- * config (`api:`, `ingest:`, `auth:`, `log:`). Only the shape "an object of sections" is checked
+ * config (`api:`, `ingest:`, `auth:`, `log:`, `engine:`, `jobs:`). Only the shape "an object of sections" is checked
  * here; the values are validated with the flags and defaults by `parseAllInOneConfig`.
  */
 export function readConfigFile(path: string): Record<string, unknown> {
@@ -26,7 +26,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
   if (parsed === undefined || parsed === null) return {}
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UsageError(
-      `the config file ${path} must hold an object of sections (api, ingest, auth, log)`,
+      `the config file ${path} must hold an object of sections (api, ingest, auth, log, engine, jobs)`,
       'CONFIG_FILE',
     )
   }
