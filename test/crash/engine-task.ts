@@ -11,6 +11,8 @@ import { COUNT_INPUT, countingJob } from '../../src/engine/runtime/testing/count
 
 const dataDir = process.argv[2]!
 const checkpointIntervalMs = Number(process.argv[3] ?? 10)
+/** With `phases`, every commit step is announced (`phase <name> <epoch>`) and held for 20 ms. */
+const announcePhases = process.argv[4] === 'phases'
 const log = await openEmbeddedLog({ dataDir, fsync: 'none' })
 const runner = new TaskRunner(log, countingJob(), {
   task: 0,
@@ -23,6 +25,14 @@ const runner = new TaskRunner(log, countingJob(), {
   checkpointIntervalMs,
   watermarks: { maxOutOfOrdernessMs: 0, idleTimeoutMs: 60_000 },
   maxPollBytes: 2048,
+  ...(announcePhases
+    ? {
+        onCommitPhase: async (phase: string, epoch: number) => {
+          process.stdout.write(`phase ${phase} ${epoch}\n`)
+          await new Promise((r) => setTimeout(r, 20))
+        },
+      }
+    : {}),
 })
 await runner.start()
 process.stdout.write('ready\n')

@@ -102,6 +102,11 @@ export interface KillRunOptions {
   readonly readyTimeoutMs?: number
   readonly nodeArgs?: readonly string[]
   readonly env?: NodeJS.ProcessEnv
+  /**
+   * Kill at once when a stdout line after the ready line matches (e.g. a child announcing the
+   * phase it is in), instead of waiting for `killAfterMs`: to crash at a precise step.
+   */
+  readonly killOnLine?: (line: string) => boolean
 }
 
 export interface KillRunResult {
@@ -167,6 +172,7 @@ export function runUntilKilled(options: KillRunOptions): Promise<KillRunResult> 
     partial = parts.pop() ?? ''
     for (const line of parts) {
       lines.push(line)
+      if (readyIndex >= 0 && killedAt === 0 && options.killOnLine?.(line) === true) kill()
       if (readyIndex < 0 && (line === readyWord || line.startsWith(`${readyWord} `))) {
         readyIndex = lines.length - 1
         readyAt = performance.now()

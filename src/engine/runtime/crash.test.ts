@@ -25,7 +25,8 @@ import {
 /**
  * Engine crash test (issue 4, point 7, first part): a child runs a task of the counting job with a
  * 10 ms checkpoint interval over a growing input; the harness `kill -9`s it at random instants —
- * while reading, processing, appending outputs, or committing — and restarts it, at least
+ * while reading, processing, appending outputs, or committing; every third run exactly between
+ * the steps of a commit (snapshot appended / offsets added / committed) — and restarts it, at least
  * VIGIL_CRASH_CYCLES times (default 30 here). Afterwards the committed (read_committed) output must
  * be exactly that of an uninterrupted run: per key 1, 2, … N, with no repeat and no gap, N the
  * number of input events of the key. VIGIL_CRASH_SEED replays a run's random choices.
@@ -33,6 +34,7 @@ import {
 const script = fileURLToPath(new URL('../../../test/crash/engine-task.js', import.meta.url))
 const KEYS = 20
 const EVENTS_PER_ROUND = 5_000
+const PHASES = ['state-appended', 'offsets-added', 'committed'] as const
 
 test('engine: kill -9 a task at random instants; the committed output equals an uninterrupted run', async (t) => {
   const seed = crashSeed()
@@ -60,13 +62,18 @@ test('engine: kill -9 a task at random instants; the committed output equals an 
     let finishedRuns = 0
     while (kills < cycles) {
       try {
-        // Mostly mid-run; one in five from the spawn, to hit start-up and recovery too.
+        // Mostly at a random instant mid-run; one in five from the spawn (start-up and recovery);
+        // every third run at a precise step of a commit, named by the child.
         const fromSpawn = rng.int(0, 4) === 0
+        const phase = kills % 3 === 2 ? PHASES[rng.int(0, PHASES.length - 1)]! : undefined
         await runUntilKilled({
           script,
-          args: [dir],
+          args: phase === undefined ? [dir] : [dir, '10', 'phases'],
           killAfterMs: fromSpawn ? rng.int(20, 150) : rng.int(1, 60),
-          killFrom: fromSpawn ? 'spawn' : 'ready',
+          killFrom: fromSpawn && phase === undefined ? 'spawn' : 'ready',
+          ...(phase === undefined
+            ? {}
+            : { killOnLine: (line: string) => line.startsWith(`phase ${phase} `) }),
         })
         kills++
       } catch (err) {

@@ -13,7 +13,15 @@ export interface EpochCommitterSettings {
   readonly tasks: number
   /** A full snapshot every this many epochs (the state store decides; used for record keys). */
   readonly fullEvery: number
+  /**
+   * Called between the steps of a commit (for crash tests that kill at a precise step; also a
+   * place for tracing). The commit waits for it.
+   */
+  readonly onCommitPhase?: (phase: CommitPhase, epoch: number) => void | Promise<void>
 }
+
+/** Steps of a commit: the state snapshot is appended, the offsets are added, the decision is made. */
+export type CommitPhase = 'state-appended' | 'offsets-added' | 'committed'
 
 export interface RecoveredTask {
   /** Committed next offsets by `topic` → partition → offset. */
@@ -109,8 +117,11 @@ export class EpochCommitter {
     const key = Buffer.from(stateRecordKey(epoch, snapshot.full, this.#s.fullEvery), 'utf8')
     const value = encodeStateRecord({ epoch, full: snapshot.full, bytes: snapshot.bytes })
     await this.append(this.#s.stateTopic, this.#s.task, [{ key, value, timestampMs: 0 }])
+    await this.#s.onCommitPhase?.('state-appended', epoch)
     if (offsets.length > 0) await this.#log.sendOffsetsToTransaction(this.#producer, this.#s.group, offsets)
+    await this.#s.onCommitPhase?.('offsets-added', epoch)
     await this.#log.endTransaction(this.#producer, true)
+    await this.#s.onCommitPhase?.('committed', epoch)
   }
 
   /** Drops everything appended since the last commit (never visible to read_committed readers). */

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/index.js'
 import type { Log, TopicPartitionOffset } from '../../log/index.js'
 import type { Collector, OperatorContext } from '../api/index.js'
 import { EpochCommitter } from './epoch-committer.js'
+import type { EpochCommitterSettings } from './epoch-committer.js'
 import type { InputPartition, OutputAppend, TaskJob } from './task-job.js'
 import { WatermarkTracker } from './watermark-tracker.js'
 import type { WatermarkSettings, WatermarkState } from './watermark-tracker.js'
@@ -16,6 +17,8 @@ export interface TaskRunnerSettings {
   /** Largest read per partition and poll. */
   readonly maxPollBytes?: number
   readonly fullSnapshotEvery?: number
+  /** See EpochCommitterSettings.onCommitPhase. */
+  readonly onCommitPhase?: EpochCommitterSettings['onCommitPhase']
 }
 
 /**
@@ -65,6 +68,7 @@ export class TaskRunner<In, Out> {
       group: `vigil.job.${this.#job.name}`,
       stateTopic: `vigil.state.${this.#job.name}`,
       fullEvery: this.#s.fullSnapshotEvery ?? 10,
+      ...(this.#s.onCommitPhase === undefined ? {} : { onCommitPhase: this.#s.onCommitPhase }),
     })
     this.#committer = committer
     const now = this.#s.clock.nowMs()
