@@ -1,0 +1,21 @@
+export type { AccumulatorKind, WindowAccumulator } from './accumulator.js'
+export { CountSum, countSumKind } from './count-sum.js'
+export { DEFAULT_MAX_OPEN_WINDOWS, KeyedWindows } from './keyed-windows.js'
+export type { KeyedWindowsOptions } from './keyed-windows.js'
+export { decodeWindowsSnapshot, encodeWindowsSnapshot } from './snapshot-codec.js'
+export type { DecodeSnapshotResult } from './snapshot-codec.js'
+export { session, sliding, tumbling, windowKinds } from './window-assigner.js'
+export type { WindowAssigner, WindowKind } from './window-assigner.js'
+export { lateReasons } from './window-result.js'
+export type {
+  LateReason,
+  LateRecord,
+  WindowOutput,
+  WindowResult,
+  WindowRetraction,
+  WindowSink,
+} from './window-result.js'
+export { emitModes } from './window-table.js'
+export type { EmitMode } from './window-table.js'
+export { WINDOWS_SNAPSHOT_VERSION } from './windows-snapshot.js'
+export type { WindowSnapshotEntry, WindowsSnapshot } from './windows-snapshot.js'
