@@ -1,0 +1,2 @@
+export { createMemoryBackend } from './memory-backend.js'
+export type { MemoryBackendConfig } from './memory-backend.js'
