@@ -8,7 +8,8 @@ import type { WindowTable } from './window-table.js'
  * overlapping it merges into one survivor: the session with the most emitted revisions (ties: the
  * oldest id), so the identity downstream already upserts stays. Absorbed sessions that had emitted
  * are retracted at the next emission. A merged session whose end moves past the watermark is open
- * again and fires (final) when the watermark passes its new end.
+ * again and fires (final) when the watermark passes its new end. A record joining no open session
+ * is late when ts + allowedLatenessMs ≤ watermark.
  */
 export function addToSession<A extends WindowAccumulator<A>>(
   table: WindowTable<A>,
@@ -37,7 +38,9 @@ export function addToSession<A extends WindowAccumulator<A>>(
     }
   }
   if (survivor === undefined) {
-    if (end + allowedLatenessMs <= done) return 'window_closed'
+    // Not `end + lateness ≤ done` (Flink): a session this record would have joined may already be
+    // dropped, and a fresh one would overlap its emitted result. Behind by more than the lateness is late.
+    if (ts + allowedLatenessMs < done) return 'window_closed'
     if (table.openCount + 1 > maxOpenWindows) return 'too_many_windows'
     const samples = dedupeByTimestamp ? new Map<number, number>() : undefined
     survivor = new WindowSlot(key, table.nextSessionId++, ts, end, accumulator.create(), samples)
