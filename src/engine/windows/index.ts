@@ -5,7 +5,14 @@ export type { KeyedWindowsOptions } from './keyed-windows.js'
 export { decodeWindowsSnapshot, encodeWindowsSnapshot } from './snapshot-codec.js'
 export type { DecodeSnapshotResult } from './snapshot-codec.js'
 export { session, sliding, tumbling, windowKinds } from './window-assigner.js'
-export type { WindowAssigner, WindowKind } from './window-assigner.js'
+export type {
+  FixedWindowAssigner,
+  SessionWindows,
+  SlidingWindows,
+  TumblingWindows,
+  WindowAssigner,
+  WindowKind,
+} from './window-assigner.js'
 export { lateReasons } from './window-result.js'
 export type {
   LateReason,

@@ -180,7 +180,7 @@ class Reader {
 
   bytes(n: number): Uint8Array {
     this.#need(n)
-    const out = Uint8Array.prototype.slice.call(this.#buf, this.#pos, this.#pos + n)
+    const out = new Uint8Array(this.#buf.subarray(this.#pos, this.#pos + n))
     this.#pos += n
     return out
   }

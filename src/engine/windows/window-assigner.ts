@@ -12,18 +12,31 @@ import { PipelineError } from '../../core/index.js'
 export const windowKinds = ['tumbling', 'sliding', 'session'] as const
 export type WindowKind = (typeof windowKinds)[number]
 
-export type WindowAssigner =
-  | { readonly kind: 'tumbling'; readonly sizeMs: number; readonly offsetMs: number }
-  | { readonly kind: 'sliding'; readonly sizeMs: number; readonly slideMs: number; readonly offsetMs: number }
-  | { readonly kind: 'session'; readonly gapMs: number }
+export interface TumblingWindows {
+  readonly kind: 'tumbling'
+  readonly sizeMs: number
+  readonly offsetMs: number
+}
+export interface SlidingWindows {
+  readonly kind: 'sliding'
+  readonly sizeMs: number
+  readonly slideMs: number
+  readonly offsetMs: number
+}
+export interface SessionWindows {
+  readonly kind: 'session'
+  readonly gapMs: number
+}
+export type FixedWindowAssigner = TumblingWindows | SlidingWindows
+export type WindowAssigner = FixedWindowAssigner | SessionWindows
 
-export function tumbling(sizeMs: number, offsetMs = 0): WindowAssigner {
+export function tumbling(sizeMs: number, offsetMs = 0): TumblingWindows {
   checkPositive('sizeMs', sizeMs)
   checkOffset(offsetMs)
   return { kind: 'tumbling', sizeMs, offsetMs }
 }
 
-export function sliding(sizeMs: number, slideMs: number, offsetMs = 0): WindowAssigner {
+export function sliding(sizeMs: number, slideMs: number, offsetMs = 0): SlidingWindows {
   checkPositive('sizeMs', sizeMs)
   checkPositive('slideMs', slideMs)
   if (slideMs > sizeMs) invalid(`slideMs (${slideMs}) must not exceed sizeMs (${sizeMs})`)
@@ -31,13 +44,13 @@ export function sliding(sizeMs: number, slideMs: number, offsetMs = 0): WindowAs
   return { kind: 'sliding', sizeMs, slideMs, offsetMs }
 }
 
-export function session(gapMs: number): WindowAssigner {
+export function session(gapMs: number): SessionWindows {
   checkPositive('gapMs', gapMs)
   return { kind: 'session', gapMs }
 }
 
 /** The slide of a fixed (tumbling or sliding) assigner. */
-export function slideOf(a: Exclude<WindowAssigner, { kind: 'session' }>): number {
+export function slideOf(a: FixedWindowAssigner): number {
   return a.kind === 'tumbling' ? a.sizeMs : a.slideMs
 }
 

@@ -25,7 +25,7 @@ export function applyStep(windows: KeyedWindows<CountSum>, sink: RecordingSink, 
   if (step === 'flush') return windows.flushUpdates()
   const wm = /^wm (-?\d+)$/.exec(step)
   if (wm !== null) return windows.advanceWatermark(Number(wm[1]))
-  const add = /^(\w+)@(-?\d+)=(-?[\d.]+)$/.exec(step)
+  const add = /^([^@\s]+)@(-?\d+|NaN)=(-?[\d.]+)$/.exec(step)
   assert.ok(add !== null, `bad golden step ${step}`)
   const before = sink.lines.length
   const outcome = windows.add(add[1]!, Number(add[2]), Number(add[3]))
