@@ -18,4 +18,5 @@ export type {
 export { SNAPSHOT_FORMAT_VERSION } from './snapshot-format.js'
 export { SnapshotStore } from './snapshot-store.js'
 export type { BackendTable } from './snapshot-store.js'
-export type { PrepareLoadResult, TableSource, VersionedPayload } from './table-source.js'
+export type { PrepareLoadResult, TableSource } from './table-source.js'
+export type { ParsedTable } from './snapshot-format.js'

@@ -1,7 +1,6 @@
 import { readSnapshot } from './snapshot-format.js'
-import type { ParsedSnapshot } from './snapshot-format.js'
+import type { ParsedSnapshot, ParsedTable } from './snapshot-format.js'
 import type { TableKind } from './table-spec.js'
-import type { VersionedPayload } from './table-source.js'
 
 /** The state a chain of snapshots adds up to, per table name. */
 export interface MergedState {
@@ -13,15 +12,15 @@ export interface MergedState {
   readonly tables: ReadonlyMap<string, MergedTable>
 }
 
+/** One table's sections of the chain, oldest first (each with its schema version). */
 export interface MergedTable {
   readonly kind: TableKind
-  /** Versions seen for this table (a delta may follow an upgrade). */
-  readonly versions: ReadonlySet<number>
-  readonly payloads: ReadonlyMap<string, VersionedPayload>
+  readonly sections: readonly ParsedTable[]
 }
 
 /**
- * Checks every snapshot, takes the newest full one and applies the deltas after it, in order.
+ * Checks every snapshot, takes the newest full one and the deltas after it, in order, and groups
+ * their table sections by table (applying them is the backend's job: no second copy of the keys).
  * Each delta must name its predecessor's epoch as its base, so a missing or reordered delta is
  * caught. Never throws; a problem is a reason naming the snapshot's position.
  */
@@ -37,10 +36,7 @@ export function mergeSnapshots(
   let first = -1
   for (let i = parsed.length - 1; i >= 0 && first < 0; i--) if (parsed[i]!.full) first = i
   if (first < 0) return { ok: false, reason: 'no full snapshot to start from' }
-  const tables = new Map<
-    string,
-    { kind: TableKind; versions: Set<number>; payloads: Map<string, VersionedPayload> }
-  >()
+  const tables = new Map<string, { kind: TableKind; sections: ParsedTable[] }>()
   for (let i = first; i < parsed.length; i++) {
     const s = parsed[i]!
     if (i > first && s.baseEpoch !== parsed[i - 1]!.epoch) {
@@ -52,17 +48,12 @@ export function mergeSnapshots(
     for (const t of s.tables) {
       let table = tables.get(t.name)
       if (table === undefined) {
-        table = { kind: t.kind, versions: new Set(), payloads: new Map() }
+        table = { kind: t.kind, sections: [] }
         tables.set(t.name, table)
       } else if (table.kind !== t.kind) {
         return { ok: false, reason: `table ${t.name} changes kind from ${table.kind} to ${t.kind}` }
       }
-      table.versions.add(t.version)
-      for (let k = 0; k < t.keys.length; k++) {
-        const payload = t.payloads[k]
-        if (payload === undefined) table.payloads.delete(t.keys[k]!)
-        else table.payloads.set(t.keys[k]!, { version: t.version, payload })
-      }
+      table.sections.push(t)
     }
   }
   const last = parsed[parsed.length - 1]!

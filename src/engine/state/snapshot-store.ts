@@ -92,11 +92,11 @@ export class SnapshotStore implements StateStore {
           ok: false,
           reason: `table ${t.spec.name} is declared ${t.spec.kind} but was snapshotted ${restored.kind} (a table cannot change kind)`,
         }
-      for (const v of restored?.versions ?? []) {
+      for (const { version: v } of restored?.sections ?? []) {
         const problem = versionProblem(t.spec, v)
         if (problem !== undefined) return { ok: false, reason: problem }
       }
-      const p = t.prepareLoad(restored?.payloads ?? new Map())
+      const p = t.prepareLoad(restored?.sections ?? [])
       if (!p.ok) return p
       prepared.push(p)
     }

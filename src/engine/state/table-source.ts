@@ -1,10 +1,5 @@
+import type { ParsedTable } from './snapshot-format.js'
 import type { AnyTableSpec } from './table-spec.js'
-
-/** A payload restored from a snapshot, with the table schema version it was written under. */
-export interface VersionedPayload {
-  readonly version: number
-  readonly payload: Uint8Array
-}
 
 export type PrepareLoadResult =
   { readonly ok: true; commit(): void } | { readonly ok: false; readonly reason: string }
@@ -25,8 +20,10 @@ export interface TableSource {
   forEachChange(fn: (key: string, payload: Uint8Array | undefined) => void): void
   clearChanges(): void
   /**
-   * Decodes restored contents without touching the table; `commit()` then replaces the table's
-   * contents with them (and clears its changes). Never throws: a bad payload is a reason.
+   * Builds the restored contents without touching the table, applying `sections` (a full
+   * snapshot's, then deltas', each under its schema version) in order; `commit()` then replaces
+   * the table's contents with them (and clears its changes). Never throws: a bad payload is a
+   * reason.
    */
-  prepareLoad(payloads: ReadonlyMap<string, VersionedPayload>): PrepareLoadResult
+  prepareLoad(sections: readonly ParsedTable[]): PrepareLoadResult
 }

@@ -1,6 +1,7 @@
 import { StateKeyLimitError } from '../state-errors.js'
 import type { TableSpec } from '../table-spec.js'
-import type { PrepareLoadResult, TableSource, VersionedPayload } from '../table-source.js'
+import type { ParsedTable } from '../snapshot-format.js'
+import type { PrepareLoadResult, TableSource } from '../table-source.js'
 
 /**
  * What the three memory tables share: a Map of key → contents (C: the value, the field map or the
@@ -62,18 +63,26 @@ export abstract class MemoryTable<V, C> implements TableSource {
     this.changed.clear()
   }
 
-  prepareLoad(payloads: ReadonlyMap<string, VersionedPayload>): PrepareLoadResult {
-    if (payloads.size > this.spec.maxKeys)
-      return { ok: false, reason: `table ${this.name}: ${payloads.size} keys exceed maxKeys ${this.maxKeys}` }
+  prepareLoad(sections: readonly ParsedTable[]): PrepareLoadResult {
     const loaded = new Map<string, C>()
-    for (const [key, p] of payloads) {
-      try {
-        loaded.set(key, this.decodeContents(p.version, p.payload))
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err)
-        return { ok: false, reason: `table ${this.name}, key ${JSON.stringify(key)}: ${message}` }
+    for (const { version, keys, payloads } of sections) {
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!
+        const payload = payloads[i]
+        if (payload === undefined) {
+          loaded.delete(key)
+          continue
+        }
+        try {
+          loaded.set(key, this.decodeContents(version, payload))
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err)
+          return { ok: false, reason: `table ${this.name}, key ${JSON.stringify(key)}: ${message}` }
+        }
       }
     }
+    if (loaded.size > this.spec.maxKeys)
+      return { ok: false, reason: `table ${this.name}: ${loaded.size} keys exceed maxKeys ${this.maxKeys}` }
     return {
       ok: true,
       commit: () => {
