@@ -62,6 +62,24 @@ describe('tumbling windows (golden)', () => {
     ])
   })
 
+  test('the allowed-lateness timeline of docs/windows.md', () => {
+    const out = runGolden({ assigner, allowedLatenessMs: 5 }, [
+      'a@3=1',
+      'wm 9',
+      'a@7=1',
+      'wm 13',
+      'a@4=1',
+      'wm 14',
+      'a@5=1',
+    ])
+    assert.deepEqual(out, [
+      'a [0,10) r1 final count=1 sum=1',
+      'a [0,10) r2 final count=2 sum=2',
+      'a [0,10) r3 final count=3 sum=3',
+      'late a@5=1 window_closed',
+    ])
+  })
+
   test('without lateness the window is dropped as it fires', () => {
     const out = runGolden({ assigner }, ['a@3=1', 'wm 9', 'a@9=1'])
     assert.deepEqual(out, ['a [0,10) r1 final count=1 sum=1', 'late a@9=1 window_closed'])
