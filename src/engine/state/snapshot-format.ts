@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib'
 import { BinaryWriter } from '../../core/batch/binary.js'
+import { ByteCursor } from './byte-cursor.js'
 import { tableKinds } from './table-spec.js'
 import type { TableKind } from './table-spec.js'
 
@@ -127,7 +128,7 @@ export function readSnapshot(bytes: Uint8Array): ReadSnapshotResult {
   const baseEpoch = buf.readDoubleLE(24)
   if (!Number.isSafeInteger(epoch) || epoch < 0) return fail(`bad snapshot epoch ${epoch}`)
   try {
-    const tables = readTables(new Cursor(buf, HEADER_BYTES))
+    const tables = readTables(new ByteCursor(buf, HEADER_BYTES))
     return { ok: true, snapshot: { full: kind === KIND_FULL, epoch, baseEpoch, tables } }
   } catch (err) {
     return fail(`malformed snapshot: ${err instanceof Error ? err.message : String(err)}`)
@@ -138,11 +139,11 @@ function fail(reason: string): ReadSnapshotResult {
   return { ok: false, reason }
 }
 
-function readTables(c: Cursor): ParsedTable[] {
+function readTables(c: ByteCursor): ParsedTable[] {
   const n = c.count()
   const tables: ParsedTable[] = []
   for (let t = 0; t < n; t++) {
-    const name = c.string()
+    const name = c.text()
     const kind = tableKinds[c.u8() - 1]
     if (kind === undefined) throw new Error(`table ${name} has an unknown kind`)
     const version = c.uvarint()
@@ -152,7 +153,7 @@ function readTables(c: Cursor): ParsedTable[] {
     const payloads = new Array<Uint8Array | undefined>(records)
     for (let i = 0; i < records; i++) {
       const op = c.u8()
-      keys[i] = c.string()
+      keys[i] = c.text()
       if (op !== OP_PUT && op !== OP_DELETE) throw new Error(`unknown record op ${op} in table ${name}`)
       payloads[i] = op === OP_PUT ? c.bytes() : undefined
     }
@@ -160,69 +161,4 @@ function readTables(c: Cursor): ParsedTable[] {
   }
   if (c.remaining !== 0) throw new Error(`${c.remaining} trailing bytes`)
   return tables
-}
-
-/** Bounds-checked reads; a failure throws, which `readSnapshot` turns into a reason. */
-class Cursor {
-  readonly #buf: Buffer
-  #pos: number
-
-  constructor(buf: Buffer, pos: number) {
-    this.#buf = buf
-    this.#pos = pos
-  }
-
-  get remaining(): number {
-    return this.#buf.length - this.#pos
-  }
-
-  u8(): number {
-    this.#need(1)
-    return this.#buf[this.#pos++]!
-  }
-
-  u32(): number {
-    this.#need(4)
-    const v = this.#buf.readUInt32LE(this.#pos)
-    this.#pos += 4
-    return v
-  }
-
-  uvarint(): number {
-    let v = 0
-    let scale = 1
-    for (let i = 0; i < 8; i++) {
-      const b = this.u8()
-      v += (b & 0x7f) * scale
-      if (b < 0x80 && Number.isSafeInteger(v)) return v
-      if (b < 0x80) break
-      scale *= 0x80
-    }
-    throw new Error(`bad varint before byte ${this.#pos}`)
-  }
-
-  /** A length that must fit in what is left. */
-  count(): number {
-    const n = this.uvarint()
-    if (n > this.remaining) throw new Error(`length ${n} exceeds the ${this.remaining} bytes left`)
-    return n
-  }
-
-  string(): string {
-    const n = this.count()
-    const s = this.#buf.toString('utf8', this.#pos, this.#pos + n)
-    this.#pos += n
-    return s
-  }
-
-  bytes(): Uint8Array {
-    const n = this.count()
-    const b = this.#buf.subarray(this.#pos, this.#pos + n)
-    this.#pos += n
-    return b
-  }
-
-  #need(n: number): void {
-    if (this.#pos + n > this.#buf.length) throw new Error(`truncated at byte ${this.#pos}`)
-  }
 }

@@ -1,4 +1,5 @@
 import { BinaryWriter } from '../../core/batch/binary.js'
+import { ByteCursor } from './byte-cursor.js'
 import type { TimedValue } from './state-table.js'
 import type { AnyTableSpec, TableSpec } from './table-spec.js'
 
@@ -59,11 +60,11 @@ export function decodeMapPayload<V>(
   version: number,
   payload: Uint8Array,
 ): Map<string, V> {
-  const c = new PayloadCursor(payload)
-  const n = c.uvarint()
+  const c = new ByteCursor(payload)
+  const n = c.count()
   const out = new Map<string, V>()
   for (let i = 0; i < n; i++) {
-    const field = Buffer.from(c.bytes()).toString('utf8')
+    const field = c.text()
     out.set(field, decodeValue(spec, version, c.bytes()))
   }
   c.end()
@@ -75,8 +76,8 @@ export function decodeTimedPayload<V>(
   version: number,
   payload: Uint8Array,
 ): TimedValue<V>[] {
-  const c = new PayloadCursor(payload)
-  const n = c.uvarint()
+  const c = new ByteCursor(payload)
+  const n = c.count()
   const out: TimedValue<V>[] = []
   let previous = Number.NEGATIVE_INFINITY
   for (let i = 0; i < n; i++) {
@@ -87,46 +88,4 @@ export function decodeTimedPayload<V>(
   }
   c.end()
   return out
-}
-
-class PayloadCursor {
-  readonly #view: DataView
-  readonly #bytes: Uint8Array
-  #pos = 0
-
-  constructor(bytes: Uint8Array) {
-    this.#bytes = bytes
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  }
-
-  uvarint(): number {
-    let v = 0
-    let scale = 1
-    for (let i = 0; i < 8 && this.#pos < this.#bytes.length; i++) {
-      const b = this.#bytes[this.#pos++]!
-      v += (b & 0x7f) * scale
-      if (b < 0x80) return v
-      scale *= 0x80
-    }
-    throw new Error('bad varint in a payload')
-  }
-
-  f64(): number {
-    if (this.#pos + 8 > this.#bytes.length) throw new Error('payload truncated')
-    const v = this.#view.getFloat64(this.#pos, true)
-    this.#pos += 8
-    return v
-  }
-
-  bytes(): Uint8Array {
-    const n = this.uvarint()
-    if (this.#pos + n > this.#bytes.length) throw new Error('payload truncated')
-    const b = this.#bytes.subarray(this.#pos, this.#pos + n)
-    this.#pos += n
-    return b
-  }
-
-  end(): void {
-    if (this.#pos !== this.#bytes.length) throw new Error('trailing bytes in a payload')
-  }
 }
