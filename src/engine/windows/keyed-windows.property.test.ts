@@ -7,9 +7,9 @@ import { decodeWindowsSnapshot, encodeWindowsSnapshot } from './snapshot-codec.j
 import { arbAssigner, arbOptions, arbSample, arbSteps, onTimeSteps } from './testing/arbitraries.js'
 import { RecordingSink, applyStep, runGolden } from './testing/golden.js'
 import type { GoldenOptions } from './testing/golden.js'
-import { finalWindows, referenceWindows } from './testing/reference.js'
-import type { Sample } from './testing/reference.js'
-import { tumbling } from './window-assigner.js'
+import { finalWindows, referenceOfTaken, referenceWindows, windowsOpenAt } from './testing/reference.js'
+import type { TakenSample } from './testing/reference.js'
+import type { FixedWindowAssigner } from './window-assigner.js'
 
 /** VIGIL_PROPERTY_RUNS (default 200) sets the runs; fast-check prints the seed of a failure. */
 const RUNS = Number(process.env.VIGIL_PROPERTY_RUNS ?? 200)
@@ -36,35 +36,32 @@ describe('KeyedWindows properties', () => {
     )
   })
 
-  test('tumbling with late samples: the result equals the reference over the accepted samples', () => {
+  test('fixed windows with late samples: each window equals the reference over the samples it took', () => {
     const arb = fc.record({
-      size: fc.integer({ min: 1, max: 30 }),
+      assigner: arbAssigner.filter((a): a is FixedWindowAssigner => a.kind !== 'session'),
       lateness: fc.integer({ min: 0, max: 30 }),
       dedupe: fc.boolean(),
       steps: arbSteps,
     })
     fc.assert(
-      fc.property(arb, ({ size, lateness, dedupe, steps }) => {
-        const options: GoldenOptions = {
-          assigner: tumbling(size),
-          allowedLatenessMs: lateness,
-          dedupeByTimestamp: dedupe,
-        }
+      fc.property(arb, ({ assigner, lateness, dedupe, steps }) => {
+        const options: GoldenOptions = { assigner, allowedLatenessMs: lateness, dedupeByTimestamp: dedupe }
         const sink = new RecordingSink(false)
         const windows = new KeyedWindows({ ...options, accumulator: countSumKind }, sink)
-        const accepted: Sample[] = []
+        const taken: TakenSample[] = []
         for (const step of steps) {
           const before = sink.lines.length
+          const done = windows.watermarkMs + 1
           applyStep(windows, sink, step)
           const add = /^(\w+)@(-?\d+)=(-?\d+)$/.exec(step)
+          if (add === null) continue
+          const sample = { key: add[1]!, ts: Number(add[2]), value: Number(add[3]) }
+          const starts = windowsOpenAt(assigner, sample.ts, done, lateness)
           const isLate = sink.lines.slice(before).some((l) => l.startsWith('late'))
-          if (add !== null && !isLate)
-            accepted.push({ key: add[1]!, ts: Number(add[2]), value: Number(add[3]) })
+          assert.equal(isLate, starts.length === 0, `${step} late iff all its windows were dropped`)
+          for (const start of starts) taken.push({ ...sample, start })
         }
-        assert.deepEqual(
-          sorted(finalWindows(sink.lines)),
-          sorted(referenceWindows(options.assigner, accepted, dedupe)),
-        )
+        assert.deepEqual(sorted(finalWindows(sink.lines)), sorted(referenceOfTaken(assigner, taken, dedupe)))
       }),
       { numRuns: RUNS },
     )

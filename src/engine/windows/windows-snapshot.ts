@@ -93,9 +93,6 @@ export function restoreTable<A extends WindowAccumulator<A>>(
     slot.hasClosed = entry.hasClosed
     slot.isDirty = entry.isDirty
     table.insert(table.slotsOf(entry.key), slot)
-    if (slot.hasClosed && slot.end + settings.allowedLatenessMs < table.nextDueAt) {
-      table.nextDueAt = slot.end + settings.allowedLatenessMs
-    }
     if (table.isQueueable(slot)) table.changed.push(slot)
   }
   return table

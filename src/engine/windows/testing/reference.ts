@@ -1,4 +1,5 @@
-import type { WindowAssigner } from '../window-assigner.js'
+import { lastWindowStart, slideOf } from '../window-assigner.js'
+import type { FixedWindowAssigner, WindowAssigner } from '../window-assigner.js'
 
 export interface Sample {
   readonly key: string
@@ -86,4 +87,42 @@ export function finalWindows(lines: readonly string[]): Map<string, string> {
 /** Sessions are named `key#id`; a fixed window is named by its key and range. */
 function identity(name: string, range: string): string {
   return name.includes('#') ? name : `${name} ${range}`
+}
+
+/** A sample as taken by one fixed window (the one starting at `start`). */
+export type TakenSample = Sample & { readonly start: number }
+
+/** The starts of the fixed windows of `ts` not yet dropped (end + lateness > done). */
+export function windowsOpenAt(
+  assigner: FixedWindowAssigner,
+  ts: number,
+  done: number,
+  latenessMs: number,
+): number[] {
+  const slide = slideOf(assigner)
+  const starts: number[] = []
+  for (
+    let start = lastWindowStart(ts, slide, assigner.offsetMs);
+    start + assigner.sizeMs > ts;
+    start -= slide
+  ) {
+    if (start + assigner.sizeMs + latenessMs > done) starts.push(start)
+  }
+  return starts
+}
+
+/** Per fixed window, the samples it took (with dedupe, the last value per (key, ts)), counted and summed. */
+export function referenceOfTaken(
+  assigner: FixedWindowAssigner,
+  taken: readonly TakenSample[],
+  dedupe: boolean,
+): Map<string, string> {
+  const kept = dedupe ? [...new Map(taken.map((t) => [`${t.key} ${t.start} ${t.ts}`, t])).values()] : taken
+  const out = new Map<string, { count: number; sum: number }>()
+  for (const t of kept) {
+    const id = `${t.key} [${t.start},${t.start + assigner.sizeMs})`
+    const acc = out.get(id) ?? { count: 0, sum: 0 }
+    out.set(id, { count: acc.count + 1, sum: acc.sum + t.value })
+  }
+  return new Map([...out].map(([id, acc]) => [id, `count=${acc.count} sum=${acc.sum}`]))
 }
