@@ -1,4 +1,4 @@
-import type { MapTableSpec, TableSpec, TimeKeyedTableSpec, ValueTableSpec } from './table-spec.js'
+import type { MapTableSpec, TimeKeyedTableSpec, ValueTableSpec } from './table-spec.js'
 
 /**
  * The table handles an operator uses. Contract shared by all three: calls are synchronous; a
@@ -70,4 +70,3 @@ export type TableOf<S> =
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any table of any value type
 export type AnyTable = ValueTable<any> | MapTable<any> | TimeKeyedTable<any>
-export type { TableSpec }
