@@ -20,7 +20,7 @@ import type { SketchOptions } from './quantile-sketch.js'
  *   order-independent (`sum` up to floating-point addition order).
  * - NaN values (e.g. Prometheus stale markers) are skipped and counted in `nanCount`: they would
  *   poison sum, min and max. ±Infinity are ordinary values (sum may become ±Inf or NaN).
- * - A NaN timestamp never becomes `last` once a sample with a real timestamp was seen.
+ * - A sample with a NaN timestamp is `last` only until a sample with a real timestamp arrives.
  *
  * Memory: a plain object of nine fields (measured ~100 bytes on Node 20 x64 with its boxed
  * doubles); the sketch is created on the first non-NaN sample and only when quantiles are on
@@ -95,7 +95,8 @@ export class Aggregate {
     this.#sum += value
     if (value < this.#min) this.#min = value
     if (value > this.#max) this.#max = value
-    if (ts >= this.#lastTs || this.#count === 1) {
+    // A NaN timestamp only stands in until a real one arrives (NaN compares false).
+    if (ts >= this.#lastTs || this.#count === 1 || this.#lastTs !== this.#lastTs) {
       this.#lastTs = ts
       this.#last = value
     }
@@ -120,7 +121,7 @@ export class Aggregate {
       )
     this.#nanCount += other.#nanCount
     if (other.#count === 0) return
-    if (other.#lastTs >= this.#lastTs || this.#count === 0) {
+    if (other.#lastTs >= this.#lastTs || this.#count === 0 || this.#lastTs !== this.#lastTs) {
       this.#lastTs = other.#lastTs
       this.#last = other.#last
     }
