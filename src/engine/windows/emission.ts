@@ -1,4 +1,5 @@
 import type { WindowAccumulator } from './accumulator.js'
+import { pruneKeySamples } from './fixed-windows.js'
 import type { WindowRetraction, WindowSink } from './window-result.js'
 import type { WindowSlot } from './window-slot.js'
 import type { WindowTable } from './window-table.js'
@@ -39,6 +40,12 @@ export function emitDue<A extends WindowAccumulator<A>>(
     else emitSlot(item, done, sink)
   }
   for (const slot of dropped) table.remove(slot)
+  if (table.keySamples.size > 0) {
+    for (let i = 0; i < dropped.length; i++) {
+      const key = dropped[i]!.key
+      if (key !== dropped[i - 1]?.key) pruneKeySamples(table, key)
+    }
+  }
   let kept = 0
   for (const slot of table.changed) {
     if (!slot.isRemoved && table.isQueueable(slot)) table.changed[kept++] = slot

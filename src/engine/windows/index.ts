@@ -25,4 +25,4 @@ export type {
 export { emitModes } from './window-table.js'
 export type { EmitMode } from './window-table.js'
 export { WINDOWS_SNAPSHOT_VERSION } from './windows-snapshot.js'
-export type { WindowSnapshotEntry, WindowsSnapshot } from './windows-snapshot.js'
+export type { KeySamplesEntry, WindowSnapshotEntry, WindowsSnapshot } from './windows-snapshot.js'

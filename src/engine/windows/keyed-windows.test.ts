@@ -4,7 +4,7 @@ import { errorCode } from '../../core/index.js'
 import { countSumKind } from './count-sum.js'
 import { KeyedWindows } from './keyed-windows.js'
 import { RecordingSink, runGolden } from './testing/golden.js'
-import { session, tumbling } from './window-assigner.js'
+import { session, sliding, tumbling } from './window-assigner.js'
 
 describe('KeyedWindows', () => {
   test('invalid options are one user error naming every problem', () => {
@@ -51,6 +51,23 @@ describe('KeyedWindows', () => {
     w.advanceWatermark(7)
     assert.equal(w.openWindows, 0)
     assert.equal(w.watermarkMs, 7)
+  })
+
+  test('dedupe keeps a sample once per key, and only while a window of its timestamp is open', () => {
+    const sink = new RecordingSink(false)
+    const w = new KeyedWindows({ assigner: sliding(10, 5), accumulator: countSumKind }, sink)
+    for (const [ts, value] of [
+      [1, 1],
+      [7, 2],
+      [12, 3],
+    ] as const) {
+      w.add('a', ts, value)
+    }
+    w.advanceWatermark(9)
+    assert.deepEqual(w.snapshot().keySamples, [{ key: 'a', samples: [7, 2, 12, 3] }])
+    w.advanceWatermark(100)
+    assert.deepEqual(w.snapshot().keySamples, [])
+    assert.equal(w.openWindows, 0)
   })
 
   test('two runs over the same input give identical output sequences', () => {

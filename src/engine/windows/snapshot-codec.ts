@@ -3,7 +3,7 @@ import { BinaryWriter } from '../../core/batch/binary.js'
 import type { WindowAssigner } from './window-assigner.js'
 import type { WindowRetraction } from './window-result.js'
 import { WINDOWS_SNAPSHOT_VERSION } from './windows-snapshot.js'
-import type { WindowSnapshotEntry, WindowsSnapshot } from './windows-snapshot.js'
+import type { KeySamplesEntry, WindowSnapshotEntry, WindowsSnapshot } from './windows-snapshot.js'
 
 /**
  * Binary form of a WindowsSnapshot, for the state backend. Times and numbers are f64 (times may be
@@ -15,6 +15,7 @@ import type { WindowSnapshotEntry, WindowsSnapshot } from './windows-snapshot.js
  * u8 dedupe  f64 watermark  uvarint nextSessionId
  * uvarint windows, each: str key, f64 id, f64 start, f64 end, uvarint revision, u8 flags
  *   (1 hasClosed, 2 isDirty, 4 has samples), uvarint acc length + bytes, [uvarint n, n × f64]
+ * uvarint keys with shared samples, each: str key, uvarint n, n × f64 (ts, value interleaved)
  * uvarint retractions, each: str key, f64 id, f64 start, f64 end, uvarint revision
  * u32le crc32
  * ```
@@ -34,10 +35,12 @@ export function encodeWindowsSnapshot(s: WindowsSnapshot): Buffer {
     w.u8((e.hasClosed ? 1 : 0) | (e.isDirty ? 2 : 0) | (e.samples === null ? 0 : 4))
     w.uvarint(e.accumulator.byteLength)
     w.raw(e.accumulator)
-    if (e.samples !== null) {
-      w.uvarint(e.samples.length)
-      for (const n of e.samples) w.f64(n)
-    }
+    if (e.samples !== null) writeNumbers(w, e.samples)
+  }
+  w.uvarint(s.keySamples.length)
+  for (const k of s.keySamples) {
+    writeString(w, k.key)
+    writeNumbers(w, k.samples)
   }
   w.uvarint(s.retractions.length)
   for (const r of s.retractions) writeIdentity(w, r.key, r.windowId, r.windowStart, r.windowEnd, r.revision)
@@ -77,15 +80,13 @@ function readSnapshot(r: Reader): WindowsSnapshot {
     const [key, id, start, end, revision] = [r.str(), r.f64(), r.f64(), r.f64(), r.uvarint()]
     const flags = r.u8()
     const accumulator = r.bytes(r.count())
-    let samples: number[] | null = null
-    if ((flags & 4) !== 0) {
-      samples = []
-      for (let n = r.count(); n > 0; n--) samples.push(r.f64())
-    }
+    const samples = (flags & 4) !== 0 ? readNumbers(r) : null
     const hasClosed = (flags & 1) !== 0
     const isDirty = (flags & 2) !== 0
     windows.push({ key, id, start, end, revision, hasClosed, isDirty, accumulator, samples })
   }
+  const keySamples: KeySamplesEntry[] = []
+  for (let i = r.count(); i > 0; i--) keySamples.push({ key: r.str(), samples: readNumbers(r) })
   const retractions: WindowRetraction[] = []
   for (let i = r.count(); i > 0; i--) {
     const [key, windowId, windowStart, windowEnd, revision] = [
@@ -98,7 +99,16 @@ function readSnapshot(r: Reader): WindowsSnapshot {
     retractions.push({ kind: 'retract', key, windowId, windowStart, windowEnd, revision })
   }
   r.end()
-  return { version, assigner, dedupeByTimestamp, watermarkMs, nextSessionId, windows, retractions }
+  return {
+    version,
+    assigner,
+    dedupeByTimestamp,
+    watermarkMs,
+    nextSessionId,
+    windows,
+    keySamples,
+    retractions,
+  }
 }
 
 function writeAssigner(w: BinaryWriter, a: WindowAssigner): void {
@@ -138,6 +148,23 @@ function writeIdentity(
   w.f64(start)
   w.f64(end)
   w.uvarint(rev)
+}
+
+function writeString(w: BinaryWriter, s: string): void {
+  const n = Buffer.byteLength(s, 'utf8')
+  w.uvarint(n)
+  w.utf8(s, n)
+}
+
+function writeNumbers(w: BinaryWriter, numbers: readonly number[]): void {
+  w.uvarint(numbers.length)
+  for (const n of numbers) w.f64(n)
+}
+
+function readNumbers(r: Reader): number[] {
+  const out: number[] = []
+  for (let n = r.count(); n > 0; n--) out.push(r.f64())
+  return out
 }
 
 /** Bounds-checked little-endian reads; any overrun throws, and decode turns it into a reason. */

@@ -105,6 +105,22 @@ describe('tumbling windows (golden)', () => {
     ])
   })
 
+  test('a retry after its window was dropped is late, even while the key still remembers the sample', () => {
+    const out = runGolden({ assigner, allowedLatenessMs: 20 }, [
+      'a@50=1',
+      'wm 15',
+      'a@5=1',
+      'wm 29',
+      'a@5=1',
+      'wm 59',
+    ])
+    assert.deepEqual(out, [
+      'a [0,10) r1 final count=1 sum=1',
+      'late a@5=1 window_closed',
+      'a [50,60) r1 final count=1 sum=1',
+    ])
+  })
+
   test('duplicates count twice when deduplication is off', () => {
     const out = runGolden({ assigner, dedupeByTimestamp: false }, ['a@3=1', 'a@3=1', 'wm 9'])
     assert.deepEqual(out, ['a [0,10) r1 final count=2 sum=2'])

@@ -1,8 +1,9 @@
 import type { AccumulatorKind, WindowAccumulator } from './accumulator.js'
 
 /**
- * The mutable state of one open window of one key. `samples` (timestamp → value) exists only when
- * deduplication is on; it lives exactly as long as the window, which bounds its memory.
+ * The mutable state of one open window of one key. `samples` (timestamp → value) exists only for
+ * session windows with deduplication on; it lives exactly as long as the window. Fixed windows share
+ * one sample map per key instead (WindowTable.keySamples), since a sample is in several of them.
  */
 export class WindowSlot<A extends WindowAccumulator<A>> {
   /** Revisions emitted so far (0: never emitted). */
@@ -37,13 +38,20 @@ export class WindowSlot<A extends WindowAccumulator<A>> {
       if (previous !== undefined) {
         if (Object.is(previous, value)) return false
         samples.set(ts, value)
-        this.acc = rebuild(samples, kind)
+        this.rebuild(samples, kind)
         return true
       }
       samples.set(ts, value)
     }
     this.acc.add(ts, value)
     return true
+  }
+
+  /** Recomputes the accumulator from the samples in [start, end) of `samples`. */
+  rebuild(samples: Map<number, number>, kind: AccumulatorKind<A>): void {
+    const acc = kind.create()
+    for (const [ts, value] of samples) if (ts >= this.start && ts < this.end) acc.add(ts, value)
+    this.acc = acc
   }
 
   /** Folds another slot of the same key into this one (session merge). */
@@ -56,10 +64,4 @@ export class WindowSlot<A extends WindowAccumulator<A>> {
     }
     other.isRemoved = true
   }
-}
-
-function rebuild<A extends WindowAccumulator<A>>(samples: Map<number, number>, kind: AccumulatorKind<A>): A {
-  const acc = kind.create()
-  for (const [ts, value] of samples) acc.add(ts, value)
-  return acc
 }

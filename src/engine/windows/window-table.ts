@@ -24,6 +24,8 @@ export interface WindowSettings<A extends WindowAccumulator<A>> {
 export class WindowTable<A extends WindowAccumulator<A>> {
   /** key → window id → slot. */
   readonly keys = new Map<string, Map<number, WindowSlot<A>>>()
+  /** Fixed windows with dedupe: key → ts → value, for every sample some open window of the key holds. */
+  readonly keySamples = new Map<string, Map<number, number>>()
   readonly changed: WindowSlot<A>[] = []
   readonly retractions: WindowRetraction[] = []
   openCount = 0
@@ -48,6 +50,15 @@ export class WindowTable<A extends WindowAccumulator<A>> {
     return slots
   }
 
+  samplesOf(key: string): Map<number, number> {
+    let samples = this.keySamples.get(key)
+    if (samples === undefined) {
+      samples = new Map()
+      this.keySamples.set(key, samples)
+    }
+    return samples
+  }
+
   insert(slots: Map<number, WindowSlot<A>>, slot: WindowSlot<A>): void {
     slots.set(slot.id, slot)
     this.openCount++
@@ -58,7 +69,10 @@ export class WindowTable<A extends WindowAccumulator<A>> {
     const slots = this.keys.get(slot.key)
     if (slots?.delete(slot.id) === true) {
       this.openCount--
-      if (slots.size === 0) this.keys.delete(slot.key)
+      if (slots.size === 0) {
+        this.keys.delete(slot.key)
+        this.keySamples.delete(slot.key)
+      }
     }
     slot.isRemoved = true
   }

@@ -23,6 +23,11 @@ export interface WindowSnapshotEntry {
   readonly samples: readonly number[] | null
 }
 
+export interface KeySamplesEntry {
+  readonly key: string
+  readonly samples: readonly number[]
+}
+
 /**
  * Everything a KeyedWindows needs to continue exactly where it was: the watermark, every open
  * window with its emitted-revision counter and pending changes, and pending retractions. Entries
@@ -35,6 +40,8 @@ export interface WindowsSnapshot {
   readonly watermarkMs: number
   readonly nextSessionId: number
   readonly windows: readonly WindowSnapshotEntry[]
+  /** Fixed windows with dedupe: each key's samples, [ts0, v0, ts1, v1, …] in insertion order. */
+  readonly keySamples: readonly KeySamplesEntry[]
   readonly retractions: readonly WindowRetraction[]
 }
 
@@ -64,6 +71,9 @@ export function takeSnapshot<A extends WindowAccumulator<A>>(table: WindowTable<
     watermarkMs: table.watermarkMs,
     nextSessionId: table.nextSessionId,
     windows,
+    keySamples: [...table.keySamples.keys()]
+      .sort()
+      .map((key) => ({ key, samples: [...table.keySamples.get(key)!].flat() })),
     retractions: [...table.retractions],
   }
 }
@@ -87,7 +97,7 @@ export function restoreTable<A extends WindowAccumulator<A>>(
       entry.start,
       entry.end,
       settings.accumulator.decode(entry.accumulator),
-      settings.dedupeByTimestamp ? samplesOf(entry) : undefined,
+      entry.samples === null ? undefined : toMap(entry.samples),
     )
     slot.revision = entry.revision
     slot.hasClosed = entry.hasClosed
@@ -95,12 +105,12 @@ export function restoreTable<A extends WindowAccumulator<A>>(
     table.insert(table.slotsOf(entry.key), slot)
     if (table.isQueueable(slot)) table.changed.push(slot)
   }
+  for (const entry of snapshot.keySamples) table.keySamples.set(entry.key, toMap(entry.samples))
   return table
 }
 
-function samplesOf(entry: WindowSnapshotEntry): Map<number, number> {
+function toMap(flat: readonly number[]): Map<number, number> {
   const samples = new Map<number, number>()
-  const flat = entry.samples ?? []
   for (let i = 0; i + 1 < flat.length; i += 2) samples.set(flat[i]!, flat[i + 1]!)
   return samples
 }
