@@ -1,8 +1,8 @@
 import { BatchFormatError } from '../../core/batch/binary.js'
 import type { BinaryReader, BinaryWriter } from '../../core/batch/binary.js'
 
-/** Smallest array a store allocates; it doubles from here up to `maxBuckets`. */
-const MIN_ARRAY = 32
+/** Smallest array a store allocates; it grows by a quarter from here up to `maxBuckets`. */
+const MIN_ARRAY = 16
 
 /**
  * Dense bucket counts over a contiguous range of integer bucket indexes, never wider than
@@ -13,7 +13,7 @@ const MIN_ARRAY = 32
  * how adds were split between merged stores, which is what makes sketch merges exact.
  *
  * Memory: one Float64Array of at most `maxBuckets` counts (8 bytes each), allocated on first add
- * and grown by doubling. Counts are doubles so that merged totals stay exact up to 2^53.
+ * and grown by a quarter at a time, so about 8 × 1.25 × (buckets spanned) bytes. Counts are doubles so that merged totals stay exact up to 2^53.
  */
 export class BucketStore {
   readonly maxBuckets: number
@@ -173,9 +173,10 @@ export class BucketStore {
     const old = this.#counts
     if (old !== null && lo >= this.#offset && hi < this.#offset + old.length) return
     const need = hi - lo + 1
-    let size = Math.max(MIN_ARRAY, old === null ? 0 : old.length)
-    while (size < need + (need >> 1)) size *= 2
-    size = Math.min(size, this.maxBuckets)
+    // A quarter more than needed (and at least a quarter more than before): growth is amortised,
+    // and a settled store wastes at most a fifth of its array.
+    const grown = Math.max(need + (need >> 2), old === null ? 0 : old.length + (old.length >> 2))
+    const size = Math.min(Math.max(MIN_ARRAY, (grown + 7) & ~7), this.maxBuckets)
     // Centre the range, so growth in either direction finds room.
     const offset = lo - ((size - need) >> 1)
     const counts = new Float64Array(size)
