@@ -1,6 +1,6 @@
 import { BatchFormatError, BinaryWriter } from '../../core/batch/binary.js'
 import type { BinaryReader } from '../../core/batch/binary.js'
-import { decodeWith } from './decode-result.js'
+import { decodeWith, readHeader, writeHeader } from './decode-result.js'
 import type { DecodeResult } from './decode-result.js'
 import {
   DEFAULT_MAX_BUCKETS,
@@ -159,8 +159,7 @@ export class Aggregate {
   /** The versioned binary form (layout in docs/aggregates.md). */
   encode(): Uint8Array {
     const w = new BinaryWriter(this.#count === 0 ? 16 : 64)
-    w.u8(AGGREGATE_FORMAT_VERSION)
-    w.u8(AGGREGATE_KIND)
+    writeHeader(w, AGGREGATE_FORMAT_VERSION, AGGREGATE_KIND)
     const options = this.#sketchOptions
     w.u8(options === null ? 0 : HAS_SKETCH_OPTIONS)
     w.uvarint(this.#count)
@@ -187,11 +186,7 @@ export class Aggregate {
   }
 
   static #read(r: BinaryReader): Aggregate {
-    const version = r.u8()
-    if (version !== AGGREGATE_FORMAT_VERSION)
-      throw new BatchFormatError(`unsupported aggregate version ${version}`)
-    const kind = r.u8()
-    if (kind !== AGGREGATE_KIND) throw new BatchFormatError(`kind ${kind} is not an aggregate`)
+    readHeader(r, AGGREGATE_FORMAT_VERSION, AGGREGATE_KIND, 'an aggregate')
     const flags = r.u8()
     if (flags > HAS_SKETCH_OPTIONS) throw new BatchFormatError(`unknown flags ${flags}`)
     const count = r.uvarint()

@@ -2,7 +2,7 @@ import { PipelineError } from '../../core/index.js'
 import { BatchFormatError, BinaryWriter } from '../../core/batch/binary.js'
 import type { BinaryReader } from '../../core/batch/binary.js'
 import { BucketStore } from './bucket-store.js'
-import { decodeWith } from './decode-result.js'
+import { decodeWith, readHeader, writeHeader } from './decode-result.js'
 import type { DecodeResult } from './decode-result.js'
 import { logMapping } from './log-mapping.js'
 import type { LogMapping } from './log-mapping.js'
@@ -227,8 +227,7 @@ export class QuantileSketch {
 
   /** Writes the encoding into `w` (aggregates embed a sketch this way). */
   writeTo(w: BinaryWriter): void {
-    w.u8(SKETCH_FORMAT_VERSION)
-    w.u8(SKETCH_KIND)
+    writeHeader(w, SKETCH_FORMAT_VERSION, SKETCH_KIND)
     w.f64(this.relativeAccuracy)
     w.uvarint(this.maxBuckets)
     w.uvarint(this.#nanCount)
@@ -251,10 +250,7 @@ export class QuantileSketch {
 
   /** Reads what `writeTo` wrote; throws BatchFormatError on bad bytes (callers use `decode`). */
   static readFrom(r: BinaryReader): QuantileSketch {
-    const version = r.u8()
-    if (version !== SKETCH_FORMAT_VERSION) throw new BatchFormatError(`unsupported sketch version ${version}`)
-    const kind = r.u8()
-    if (kind !== SKETCH_KIND) throw new BatchFormatError(`kind ${kind} is not a quantile sketch`)
+    readHeader(r, SKETCH_FORMAT_VERSION, SKETCH_KIND, 'a quantile sketch')
     const alpha = r.f64()
     const maxBuckets = r.uvarint()
     const problem = checkOptions(alpha, maxBuckets)
