@@ -239,7 +239,23 @@ export class Partition {
       producers: this.producers.snapshot(nowMs, logConfig.producerIdleExpiryMs),
       index: old.index,
     })
-    groupCommit.markDirty(old)
+    // Prefix durability across segments: the sealed segment's tail is made durable before any byte
+    // can go to the next one. Otherwise both fsyncs of the next group commit run side by side, a
+    // power loss between them can keep the new segment's data while losing the old one's tail,
+    // and recovery (which sees two clean segments) would serve a gap in the offsets. One
+    // fdatasync per roll (segments are large), on the append path.
+    if (logConfig.fsync !== 'none') {
+      try {
+        fs.fdatasyncSync(old.fd)
+      } catch (err) {
+        throw new LogStorageError(
+          `fsync of ${old.filePath} before rolling failed: ${(err as Error).message}`,
+          err,
+        )
+      }
+    } else {
+      groupCommit.markDirty(old)
+    }
     this.segments.push(
       Segment.create(dir, old.nextOffset, logConfig.indexIntervalBytes, nowMs, this.settings.segmentFiles),
     )
