@@ -8,22 +8,26 @@ import { systemClock } from '../../src/core/index.js'
 import { openEmbeddedLog } from '../../src/log/embedded/index.js'
 import { TaskRunner } from '../../src/engine/runtime/task-runner.js'
 import { COUNT_INPUT, countingJob } from '../../src/engine/runtime/testing/counting-job.js'
+import { ROLLUP_INPUT, rollupTestJob } from '../../src/engine/runtime/testing/rollup-test-job.js'
 
 const dataDir = process.argv[2]!
 const checkpointIntervalMs = Number(process.argv[3] ?? 10)
 /** With `phases`, every commit step is announced (`phase <name> <epoch>`) and held for 20 ms. */
 const announcePhases = process.argv[4] === 'phases'
+/** `rollup`: the real rollup operator over metric batches instead of the counting job. */
+const rollup = process.argv[5] === 'rollup'
+const input = rollup ? ROLLUP_INPUT : COUNT_INPUT
 const log = await openEmbeddedLog({ dataDir, fsync: 'none' })
-const runner = new TaskRunner(log, countingJob(), {
+const runner = new TaskRunner<unknown, unknown>(log, (rollup ? rollupTestJob() : countingJob()) as never, {
   task: 0,
   tasks: 1,
   inputs: [
-    { topic: COUNT_INPUT, partition: 0 },
-    { topic: COUNT_INPUT, partition: 1 },
+    { topic: input, partition: 0 },
+    { topic: input, partition: 1 },
   ],
   clock: systemClock,
   checkpointIntervalMs,
-  watermarks: { maxOutOfOrdernessMs: 0, idleTimeoutMs: 60_000 },
+  watermarks: { maxOutOfOrdernessMs: rollup ? 5_000 : 0, idleTimeoutMs: 600_000 },
   maxPollBytes: 2048,
   ...(announcePhases
     ? {
