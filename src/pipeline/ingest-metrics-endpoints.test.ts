@@ -17,6 +17,7 @@ import { recordSdkMetrics } from '../ingest/otlp/testing/sdk-payloads.js'
 import { remoteWriteBody } from '../ingest/prometheus/testing/write-request-proto.js'
 import type { PbTimeSeries } from '../ingest/prometheus/testing/write-request-proto.js'
 import { IngestApp } from './testing/ingest-app.js'
+import { readTopic } from './testing/read-topic.js'
 import type { StoredRecord } from './testing/read-topic.js'
 
 const RW_HEADERS = {
@@ -176,9 +177,7 @@ describe('metrics ingest into the log', () => {
       const inPayload = expected.filter((x) => x === e).length
       assert.equal(n, 2 * inPayload, `sample ${e} should be stored once from proto and once from JSON`)
     }
-    const dead = await import('./testing/read-topic.js').then((m) =>
-      m.readTopic(app.config.log, DEAD_LETTER_TOPIC),
-    )
+    const dead = await readTopic(app.config.log, DEAD_LETTER_TOPIC)
     assert.equal(dead.length, 1)
     const dl = decodeDeadLetterRecord(dead[0]!.value)
     assert.ok(dl.ok)

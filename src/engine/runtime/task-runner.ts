@@ -148,8 +148,8 @@ export class TaskRunner<In, Out> {
   }
 
   async #flushOutputs(committer: EpochCommitter): Promise<void> {
-    while (this.#pending.length > 0) {
-      const a = this.#pending.shift()!
+    const pending = this.#pending.splice(0)
+    for (const a of pending) {
       if (a.records.length > 0) await committer.append(a.topic, a.partition, a.records)
     }
   }

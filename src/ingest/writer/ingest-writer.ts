@@ -53,39 +53,30 @@ export class IngestWriter {
 
   append(signal: Signal, tenant: string, groups: readonly EncodedGroup[]): Promise<AppendOutcome> {
     const now = this.#clock.nowMs()
-    const byPartition = new Map<number, { records: LogRecord[]; count: number }>()
+    const byPartition: ByPartition = new Map()
     for (const g of groups) {
       if (g.records === 0) continue
-      const p = this.#partitions.partitionOf(tenant, g.service)
-      let slot = byPartition.get(p)
-      if (slot === undefined) byPartition.set(p, (slot = { records: [], count: 0 }))
-      slot.records.push({ key: recordKey(tenant, g.service), value: g.value, timestampMs: now })
-      slot.count += g.records
+      const record = { key: recordKey(tenant, g.service), value: g.value, timestampMs: now }
+      addTo(byPartition, this.#partitions.partitionOf(tenant, g.service), record, g.records)
     }
     return this.#appendAll(INGEST_TOPICS[signal], byPartition)
   }
 
   /** Appends dead-letter records, partitioned by tenant. */
   deadLetter(entries: readonly DeadLetterRecord[]): Promise<AppendOutcome> {
-    const byPartition = new Map<number, { records: LogRecord[]; count: number }>()
+    const byPartition: ByPartition = new Map()
     for (const e of entries) {
-      const p = this.#partitions.partitionOf(e.tenant, '')
-      let slot = byPartition.get(p)
-      if (slot === undefined) byPartition.set(p, (slot = { records: [], count: 0 }))
-      slot.records.push({
+      const record = {
         key: Buffer.from(e.tenant, 'utf8'),
         value: encodeDeadLetterRecord(e),
         timestampMs: e.receivedAtMs,
-      })
-      slot.count += e.records
+      }
+      addTo(byPartition, this.#partitions.partitionOf(e.tenant, ''), record, e.records)
     }
     return this.#appendAll(DEAD_LETTER_TOPIC, byPartition)
   }
 
-  async #appendAll(
-    topic: string,
-    byPartition: Map<number, { records: LogRecord[]; count: number }>,
-  ): Promise<AppendOutcome> {
+  async #appendAll(topic: string, byPartition: ByPartition): Promise<AppendOutcome> {
     const slots = [...byPartition]
     const settled = await Promise.allSettled(
       slots.map(([p, slot]) => this.#log.append(topic, p, slot.records)),
@@ -103,4 +94,14 @@ export class IngestWriter {
     })
     return { written, failed, error }
   }
+}
+
+/** Records to append per partition, and the ledger records they stand for. */
+type ByPartition = Map<number, { records: LogRecord[]; count: number }>
+
+function addTo(byPartition: ByPartition, partition: number, record: LogRecord, count: number): void {
+  let slot = byPartition.get(partition)
+  if (slot === undefined) byPartition.set(partition, (slot = { records: [], count: 0 }))
+  slot.records.push(record)
+  slot.count += count
 }

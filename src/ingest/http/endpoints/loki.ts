@@ -1,11 +1,11 @@
 import type { ServerResponse } from 'node:http'
 import { LokiPushDecoder } from '../../loki/index.js'
 import type { DecodeResult } from '../../loki/index.js'
-import { snappyUncompressedLength } from '../../prometheus/index.js'
 import type { IngestLimits } from '../config.js'
 import type { DecodedRequest, Endpoint, IngestRequest, IngestSummary } from '../endpoint.js'
 import { IngestHttpError } from '../http-error.js'
 import { sendStoredOrRejected, sendTextError } from '../respond.js'
+import { checkSnappySize } from './snappy-size.js'
 
 const PROTOBUF = 'application/x-protobuf'
 const JSON_TYPE = 'application/json'
@@ -52,15 +52,7 @@ export class LokiEndpoint implements Endpoint {
     if (req.mediaType === JSON_TYPE) {
       res = this.#decoder.decodeJson(body, req.tenant, req.receivedAtMs)
     } else {
-      const size = snappyUncompressedLength(body)
-      if (size !== undefined && size > this.#maxDecompressed) {
-        throw new IngestHttpError(
-          413,
-          'decompressed_too_large',
-          `The snappy body decompresses to ${size} bytes, over the limit of ${this.#maxDecompressed} ` +
-            '(ingest.limits.maxDecompressedBytes); send smaller batches.',
-        )
-      }
+      checkSnappySize(body, this.#maxDecompressed, 'send smaller batches')
       res = this.#decoder.decodeProto(body, req.tenant, req.receivedAtMs)
     }
     if (!res.ok) throw new IngestHttpError(400, 'malformed', `Invalid Loki push request: ${res.reason}.`)

@@ -15,37 +15,30 @@ function recordLimits(l: IngestLimits): Partial<RecordLimits> {
   }
 }
 
-/** OTLP logs bodies → DecodedRequest (records = log records). */
-export class OtlpLogsBodyDecoder implements OtlpSignalDecoder {
-  readonly #decoder: OtlpLogsDecoder
-
-  constructor(limits: IngestLimits) {
-    this.#decoder = new OtlpLogsDecoder({ limits: recordLimits(limits) })
-  }
-
-  decodeProto(body: Buffer, req: IngestRequest): DecodedRequest {
-    return toDecoded(this.#decoder.decodeProto(body, req.tenant), req, 'logs', 'otlp.LogRecord')
-  }
-
-  decodeJson(body: Buffer, req: IngestRequest): DecodedRequest {
-    return toDecoded(this.#decoder.decodeJson(body, req.tenant), req, 'logs', 'otlp.json.LogRecord')
-  }
+interface RecordDecoder {
+  decodeProto(bytes: Uint8Array, tenant: string): RecordDecodeResult<LogBatch | SpanBatch>
+  decodeJson(body: Uint8Array, tenant: string): RecordDecodeResult<LogBatch | SpanBatch>
 }
 
-/** OTLP traces bodies → DecodedRequest (records = spans). */
-export class OtlpTracesBodyDecoder implements OtlpSignalDecoder {
-  readonly #decoder: OtlpTracesDecoder
+/** OTLP logs or traces bodies → DecodedRequest (records = log records, or spans). */
+export class OtlpRecordsBodyDecoder implements OtlpSignalDecoder {
+  readonly #decoder: RecordDecoder
+  readonly #signal: 'logs' | 'traces'
+  readonly #item: string
 
-  constructor(limits: IngestLimits) {
-    this.#decoder = new OtlpTracesDecoder({ limits: recordLimits(limits) })
+  constructor(signal: 'logs' | 'traces', limits: IngestLimits) {
+    const options = { limits: recordLimits(limits) }
+    this.#decoder = signal === 'logs' ? new OtlpLogsDecoder(options) : new OtlpTracesDecoder(options)
+    this.#signal = signal
+    this.#item = signal === 'logs' ? 'LogRecord' : 'Span'
   }
 
   decodeProto(body: Buffer, req: IngestRequest): DecodedRequest {
-    return toDecoded(this.#decoder.decodeProto(body, req.tenant), req, 'traces', 'otlp.Span')
+    return toDecoded(this.#decoder.decodeProto(body, req.tenant), req, this.#signal, `otlp.${this.#item}`)
   }
 
   decodeJson(body: Buffer, req: IngestRequest): DecodedRequest {
-    return toDecoded(this.#decoder.decodeJson(body, req.tenant), req, 'traces', 'otlp.json.Span')
+    return toDecoded(this.#decoder.decodeJson(body, req.tenant), req, this.#signal, `otlp.json.${this.#item}`)
   }
 }
 

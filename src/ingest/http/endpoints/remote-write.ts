@@ -1,10 +1,11 @@
 import type { ServerResponse } from 'node:http'
-import { RemoteWriteDecoder, snappyUncompressedLength } from '../../prometheus/index.js'
+import { RemoteWriteDecoder } from '../../prometheus/index.js'
 import type { DeadLetterRecord } from '../../dead-letter/dead-letter-record.js'
 import type { DecodedRequest, Endpoint, IngestRequest, IngestSummary } from '../endpoint.js'
 import { IngestHttpError } from '../http-error.js'
 import type { IngestLimits } from '../config.js'
 import { sendStoredOrRejected, sendTextError } from '../respond.js'
+import { checkSnappySize } from './snappy-size.js'
 
 /**
  * Prometheus remote_write 1.0 (`POST /api/v1/write`): a snappy-compressed `prometheus.WriteRequest`.
@@ -59,15 +60,7 @@ export class RemoteWriteEndpoint implements Endpoint {
   }
 
   decode(body: Buffer, req: IngestRequest): DecodedRequest {
-    const size = snappyUncompressedLength(body)
-    if (size !== undefined && size > this.#maxDecompressed) {
-      throw new IngestHttpError(
-        413,
-        'decompressed_too_large',
-        `The snappy body decompresses to ${size} bytes, over the limit of ${this.#maxDecompressed} ` +
-          '(ingest.limits.maxDecompressedBytes); send smaller batches (queue_config.max_samples_per_send).',
-      )
-    }
+    checkSnappySize(body, this.#maxDecompressed, 'send smaller batches (queue_config.max_samples_per_send)')
     const res = this.#decoder.decode(body, req.tenant)
     if (!res.ok) throw new IngestHttpError(400, 'malformed', `Invalid remote_write request: ${res.reason}.`)
     const rejects: DeadLetterRecord[] = res.rejects.map((r) => ({
