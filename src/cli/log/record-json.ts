@@ -83,5 +83,28 @@ function batchJson(batch: AnyBatch, full: boolean): unknown {
       if (!full) return summary
       return { ...summary, rows: batch.rows.map((r) => ({ ...r, fields: labelsObject(r.fields) })) }
     }
+    case 'results': {
+      const summary = { kind: batch.kind, job: batch.job, rows: batch.rows.length }
+      if (!full) return summary
+      // NaN and ±Infinity are not JSON numbers: written as strings, as for metric samples.
+      const num = (v: number): number | string => (Number.isFinite(v) ? v : String(v))
+      return {
+        ...summary,
+        rows: batch.rows.map((r) => ({
+          ...r,
+          key: r.key.split('\u0000'),
+          count: num(r.count),
+          sum: num(r.sum),
+          min: num(r.min),
+          max: num(r.max),
+          last: num(r.last),
+          mean: num(r.mean),
+          p50: num(r.p50),
+          p90: num(r.p90),
+          p99: num(r.p99),
+          errors: num(r.errors),
+        })),
+      }
+    }
   }
 }

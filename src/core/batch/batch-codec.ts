@@ -6,13 +6,15 @@ import { decodeLogBatch } from './log-batch-codec.js'
 import type { MetricBatch } from './metric-batch.js'
 import { decodeMetricBatch } from './metric-batch-codec.js'
 import type { DecodeBatchResult } from './metric-batch-codec.js'
+import type { ResultBatch } from './result-batch.js'
+import { decodeResultBatch } from './result-batch-codec.js'
 import type { SpanBatch } from './span-batch.js'
 import { decodeSpanBatch } from './span-batch-codec.js'
 
-export type AnyBatch = MetricBatch | LogBatch | SpanBatch | EventBatch
+export type AnyBatch = MetricBatch | LogBatch | SpanBatch | EventBatch | ResultBatch
 
 /**
- * Decodes any batch record (metrics, logs, spans or events) by its kind byte, for readers that
+ * Decodes any batch record (metrics, logs, spans, events or engine results) by its kind byte, for readers that
  * don't know the topic's signal (`vigil log inspect`, tests). Never throws on bad input.
  *
  * ```ts
@@ -31,6 +33,8 @@ export function decodeBatch(bytes: Uint8Array): DecodeBatchResult<AnyBatch> {
       return decodeSpanBatch(bytes)
     case BATCH_KIND_CODE.events:
       return decodeEventBatch(bytes)
+    case BATCH_KIND_CODE.results:
+      return decodeResultBatch(bytes)
     default:
       return { ok: false, reason: `unknown batch kind ${bytes[1]}` }
   }
