@@ -1,2 +1,5 @@
 export type { StreamElement } from './stream-element.js'
 export type { Collector, Operator, OperatorContext, StateTableDeclaration } from './operator.js'
+export { chain } from './chain.js'
+export { filter, flatMap, keyBy, map } from './stateless.js'
+export type { Batch, Keyed } from './stateless.js'
