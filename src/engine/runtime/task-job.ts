@@ -32,4 +32,6 @@ export interface TaskJob<In, Out> {
   snapshot(epoch: number): { readonly bytes: Uint8Array; readonly full: boolean }
   /** Restores from the newest full snapshot and the deltas after it (empty: fresh state). */
   restore(snapshots: readonly Uint8Array[]): void
+  /** Encodes one side output record (default: JSON of `{ output, reason, record }`). */
+  encodeSide?(output: string, record: unknown, reason: string): Uint8Array
 }

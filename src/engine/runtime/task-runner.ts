@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/index.js'
-import type { Log, TopicPartitionOffset } from '../../log/index.js'
+import type { Log, LogRecord, TopicPartitionOffset } from '../../log/index.js'
 import type { Collector, OperatorContext } from '../api/index.js'
 import { EpochCommitter } from './epoch-committer.js'
 import type { EpochCommitterSettings } from './epoch-committer.js'
@@ -19,6 +19,35 @@ export interface TaskRunnerSettings {
   readonly fullSnapshotEvery?: number
   /** See EpochCommitterSettings.onCommitPhase. */
   readonly onCommitPhase?: EpochCommitterSettings['onCommitPhase']
+  /**
+   * Names the run's transactional ids, state topic and default group (default: the job's name).
+   * A replay runs the same job under another instance name, so it never touches the live run.
+   */
+  readonly instance?: string
+  /** The consumer group holding the input offsets (default `vigil.job.<instance>`). */
+  readonly group?: string
+  /**
+   * Where side outputs (late records, …) go, appended in the epoch's transaction to partition
+   * `task` (the topic needs `tasks` partitions). Without one they are only counted.
+   */
+  readonly sideTopic?: string
+  /**
+   * Bounded runs (replay): per `topic/partition`, the offset to stop before. Once every input
+   * reached its end, `done` is true; `finish()` then emits what operators hold and commits.
+   */
+  readonly endOffsets?: ReadonlyMap<string, number>
+}
+
+/** What a task reports about itself (engine status, metrics, replay progress). */
+export interface TaskStatus {
+  readonly epoch: number
+  readonly watermarkMs: number
+  readonly recordsRead: number
+  /** Next offset per `topic/partition`. */
+  readonly positions: ReadonlyMap<string, number>
+  readonly counters: ReadonlyMap<string, number>
+  readonly lastCommitMs: number
+  readonly lastSnapshotBytes: number
 }
 
 /**
@@ -39,10 +68,14 @@ export class TaskRunner<In, Out> {
   readonly #positions = new Map<string, number>()
   readonly #watermarks: WatermarkTracker
   readonly #pending: OutputAppend[] = []
+  #sideRecords: LogRecord[] = []
   readonly #counters = new Map<string, number>()
   #committer: EpochCommitter | undefined
   #epoch = 0
   #epochStartedAtMs = 0
+  #recordsRead = 0
+  #lastCommitMs = 0
+  #lastSnapshotBytes = 0
 
   constructor(log: Log, job: TaskJob<In, Out>, settings: TaskRunnerSettings) {
     this.#log = log
@@ -59,14 +92,43 @@ export class TaskRunner<In, Out> {
     return this.#counters
   }
 
+  status(): TaskStatus {
+    return {
+      epoch: this.#epoch,
+      watermarkMs: this.#watermarks.watermarkMs,
+      recordsRead: this.#recordsRead,
+      positions: this.#positions,
+      counters: this.#counters,
+      lastCommitMs: this.#lastCommitMs,
+      lastSnapshotBytes: this.#lastSnapshotBytes,
+    }
+  }
+
+  /** A bounded run (replay): it has end offsets. */
+  get bounded(): boolean {
+    return this.#s.endOffsets !== undefined
+  }
+
+  /** True when every input reached its end offset (bounded runs only). */
+  get done(): boolean {
+    const ends = this.#s.endOffsets
+    if (ends === undefined) return false
+    for (const input of this.#s.inputs) {
+      const k = key(input)
+      if ((this.#positions.get(k) ?? 0) < (ends.get(k) ?? 0)) return false
+    }
+    return true
+  }
+
   /** Fences earlier instances, restores state and offsets, and starts the next epoch. */
   async start(): Promise<void> {
+    const instance = this.#s.instance ?? this.#job.name
     const committer = await EpochCommitter.open(this.#log, {
-      job: this.#job.name,
+      job: instance,
       task: this.#s.task,
       tasks: this.#s.tasks,
-      group: `vigil.job.${this.#job.name}`,
-      stateTopic: `vigil.state.${this.#job.name}`,
+      group: this.#s.group ?? `vigil.job.${instance}`,
+      stateTopic: `vigil.state.${instance}`,
       fullEvery: this.#s.fullSnapshotEvery ?? 10,
       ...(this.#s.onCommitPhase === undefined ? {} : { onCommitPhase: this.#s.onCommitPhase }),
     })
@@ -96,11 +158,18 @@ export class TaskRunner<In, Out> {
     for (const input of this.#s.inputs) {
       const k = key(input)
       const from = this.#positions.get(k)!
+      const end = this.#s.endOffsets?.get(k) ?? Number.POSITIVE_INFINITY
+      if (from >= end) continue
       const res = await this.#log.read(input.topic, input.partition, from, {
         isolation: 'read_committed',
         maxBytes: this.#s.maxPollBytes ?? 1 << 20,
       })
+      let next = res.nextOffset
       for (const r of res.records) {
+        if (r.offset >= end) {
+          next = end
+          break
+        }
         read++
         if (r.value === null) continue
         const batch = this.#job.decode(r.value)
@@ -111,8 +180,9 @@ export class TaskRunner<In, Out> {
         this.#watermarks.observe(k, this.#job.maxEventTimeMs(batch), this.#s.clock.nowMs())
         this.#job.operator.processBatch(batch, this.#context(), out)
       }
-      this.#positions.set(k, res.nextOffset)
+      this.#positions.set(k, next)
     }
+    this.#recordsRead += read
     const advanced = this.#watermarks.advance(this.#s.clock.nowMs())
     if (advanced !== undefined) this.#job.operator.onWatermark?.(advanced, this.#context(), out)
     await this.#flushOutputs(committer)
@@ -120,9 +190,20 @@ export class TaskRunner<In, Out> {
     return read
   }
 
+  /**
+   * Bounded runs: the input ended, so operators emit everything they still hold (`onEnd`), and
+   * the epoch commits. Results of a replay are therefore complete, not waiting for a watermark.
+   */
+  async finish(): Promise<void> {
+    const out = this.#collector()
+    this.#job.operator.onEnd?.(this.#context(), out)
+    await this.commit()
+  }
+
   /** Commits the current epoch now (outputs, snapshot, offsets) and starts the next. */
   async commit(): Promise<void> {
     const committer = this.#need()
+    const startedAt = performance.now()
     const out = this.#collector()
     this.#job.operator.onBarrier?.(this.#epoch, this.#context(), out)
     await this.#flushOutputs(committer)
@@ -134,6 +215,8 @@ export class TaskRunner<In, Out> {
     const snapshot = this.#job.snapshot(this.#epoch)
     const bytes = wrapSnapshot(this.#watermarks.exportState(), snapshot.bytes)
     await committer.commit(this.#epoch, offsets, { bytes, full: snapshot.full })
+    this.#lastCommitMs = performance.now() - startedAt
+    this.#lastSnapshotBytes = bytes.length
     this.#epoch++
     this.#epochStartedAtMs = this.#s.clock.nowMs()
   }
@@ -143,11 +226,25 @@ export class TaskRunner<In, Out> {
       emit: (batch) => {
         for (const a of this.#job.encode(batch)) this.#pending.push(a)
       },
-      side: (output, _batch, reason) => this.#count(`side.${output}.${reason}`, 1),
+      side: (output, batch, reason) => {
+        this.#count(`side.${output}.${reason}`, 1)
+        const topic = this.#s.sideTopic
+        if (topic === undefined) return
+        const value = this.#job.encodeSide?.(output, batch, reason) ?? encodeSideRecord(output, batch, reason)
+        this.#sideRecords.push({
+          key: Buffer.from(output, 'utf8'),
+          value,
+          timestampMs: this.#s.clock.nowMs(),
+        })
+      },
     }
   }
 
   async #flushOutputs(committer: EpochCommitter): Promise<void> {
+    if (this.#sideRecords.length > 0 && this.#s.sideTopic !== undefined) {
+      this.#pending.push({ topic: this.#s.sideTopic, partition: this.#s.task, records: this.#sideRecords })
+      this.#sideRecords = []
+    }
     const pending = this.#pending.splice(0)
     for (const a of pending) {
       if (a.records.length > 0) await committer.append(a.topic, a.partition, a.records)
@@ -208,6 +305,14 @@ function unwrapSnapshot(bytes: Uint8Array): { watermarks: WatermarkState; job: U
     partitions: plain.partitions.map(([id, t]) => [id, t ?? Number.NEGATIVE_INFINITY] as const),
   }
   return { watermarks, job: new Uint8Array(buf.subarray(4 + len)) }
+}
+
+/**
+ * A side output record: `{ output, reason, record }` as JSON. Side outputs are the exception path
+ * (late data, rejects), so readability wins over the binary batch formats here.
+ */
+function encodeSideRecord(output: string, batch: unknown, reason: string): Uint8Array {
+  return Buffer.from(JSON.stringify({ output, reason, record: batch }), 'utf8')
 }
 
 function key(i: InputPartition): string {
