@@ -1,0 +1,184 @@
+import { PipelineError } from '../../../core/index.js'
+import type { LogBatch, LogRow } from '../../../core/batch/index.js'
+import type { Collector, Operator, OperatorContext } from '../../api/index.js'
+import type { ResultRow } from '../../results/result-row.js'
+import {
+  KeyedWindows,
+  countSumKind,
+  decodeWindowsSnapshot,
+  encodeWindowsSnapshot,
+  tumbling,
+} from '../../windows/index.js'
+import type { CountSum, LateReason, WindowOutput } from '../../windows/index.js'
+import { severityBucket } from './severity.js'
+import type { SeverityBucket } from './severity.js'
+
+export interface LogCountsSettings {
+  /** Tumbling window sizes in ms, e.g. [10_000, 60_000]: positive integers, no repeats. */
+  readonly windowsMs: readonly number[]
+  /** How long after its end a window still takes late records (each re-emitted as a new revision). */
+  readonly allowedLatenessMs: number
+  /** Open windows per window size (window core default 1,000,000); beyond it `too_many_windows`. */
+  readonly maxOpenWindows?: number
+}
+
+/** What the `late` side output receives for a refused record (once per window size that refused it). */
+export interface LogCountsLateRecord {
+  readonly tenant: string
+  readonly service: string
+  readonly severity: SeverityBucket
+  /** The record's event time (its time, else its observed time), epoch ms; NaN when it had neither. */
+  readonly timeMs: number
+  readonly windowMs: number
+}
+
+const NUL = '\u0000'
+
+/**
+ * The log-counts job's operator: per (tenant, service, severity bucket) and tumbling window of each
+ * configured size, the number of log records, emitted as `ResultRow`s keyed `service NUL severity`
+ * (`count` = records, `errors` 0, value fields NaN). Service is the resource's `service.name` (Loki:
+ * the service label); severity is one of `severityBuckets` (see `severityBucket`).
+ *
+ * - Event time is the record's `time`, or its `observedTime` when `time` is 0 (OTLP allows either);
+ *   a record with neither goes to the late side output as `invalid_timestamp`.
+ * - Duplicates are counted. Log records have no natural identity: two identical lines in the same
+ *   millisecond are routinely distinct events (a retry loop logging the same error), so deduping
+ *   by content would undercount real bursts, and the window core's (key, ts) dedupe is off for the
+ *   same reason. Replays inside the engine never double count (restore + deterministic
+ *   reprocessing), but a client that retries a request whose 2xx it never received (ingest appended
+ *   some or all of it, docs/ingest.md) has those records counted twice.
+ * - Results are emitted when the watermark passes a window's end and again (revision n + 1) for late
+ *   records within `allowedLatenessMs`; `final` is true when the window's state is gone at that
+ *   moment (end + lateness ≤ watermark + 1). Refused records go to `out.side('late',
+ *   LogCountsLateRecord, reason)` and `ctx.count('late', n)`.
+ *
+ * Memory: at most `maxOpenWindows` windows per size, each a slot plus a count (≈ 150 bytes); keys
+ * are bounded by services × 7 severities per tenant. State: one windows snapshot per size,
+ * versioned and checksummed (`snapshot`/`restore`).
+ */
+export class LogCountsOperator implements Operator<LogBatch, ResultRow[]> {
+  readonly #windows: { readonly sizeMs: number; readonly w: KeyedWindows<CountSum> }[]
+  readonly #latenessMs: number
+  #out: ResultRow[] = []
+  #lateReason: LateReason = 'window_closed'
+
+  constructor(settings: LogCountsSettings) {
+    checkSizes(settings.windowsMs)
+    this.#latenessMs = settings.allowedLatenessMs
+    this.#windows = settings.windowsMs.map((sizeMs) => {
+      const w: KeyedWindows<CountSum> = new KeyedWindows<CountSum>(
+        {
+          assigner: tumbling(sizeMs),
+          accumulator: countSumKind,
+          allowedLatenessMs: settings.allowedLatenessMs,
+          dedupeByTimestamp: false,
+          ...(settings.maxOpenWindows === undefined ? {} : { maxOpenWindows: settings.maxOpenWindows }),
+        },
+        {
+          onResult: (o) => this.#onResult(o, sizeMs, w.watermarkMs),
+          onLate: (_record, reason) => {
+            this.#lateReason = reason
+          },
+        },
+      )
+      return { sizeMs, w }
+    })
+  }
+
+  processBatch(batch: LogBatch, ctx: OperatorContext, out: Collector<ResultRow[]>): void {
+    const tenant = batch.tenant
+    let late = 0
+    for (const row of batch.rows) {
+      const service = batch.resources[row.resource]?.service ?? ''
+      const severity = severityBucket(row.severityNumber, row.severityText)
+      const key = `${tenant}${NUL}${service}${NUL}${severity}`
+      const ts = eventTimeMs(row)
+      for (const { sizeMs, w } of this.#windows) {
+        if (w.add(key, ts, 1) === 'accepted') continue
+        out.side('late', { tenant, service, severity, timeMs: ts, windowMs: sizeMs }, this.#lateReason)
+        late++
+      }
+    }
+    for (const { w } of this.#windows) w.flushUpdates()
+    if (late > 0) ctx.count('late', late)
+    this.#emit(out)
+  }
+
+  onWatermark(timeMs: number, _ctx: OperatorContext, out: Collector<ResultRow[]>): void {
+    for (const { w } of this.#windows) w.advanceWatermark(timeMs)
+    this.#emit(out)
+  }
+
+  /** One encoded windows snapshot per window size, in `windowsMs` order. */
+  snapshot(): Uint8Array[] {
+    return this.#windows.map(({ w }) => encodeWindowsSnapshot(w.snapshot()))
+  }
+
+  /** Replaces the whole state. Throws on damaged parts or parts of another window configuration. */
+  restore(parts: readonly Uint8Array[]): void {
+    if (parts.length !== this.#windows.length) {
+      throw new Error(`log-counts snapshot has ${parts.length} parts, the job needs ${this.#windows.length}`)
+    }
+    const decoded = parts.map((p) => {
+      const d = decodeWindowsSnapshot(p)
+      if (!d.ok) throw new Error(`cannot restore log-counts windows: ${d.reason}`)
+      return d.snapshot
+    })
+    this.#windows.forEach(({ w }, i) => w.restore(decoded[i]!))
+  }
+
+  #onResult(o: WindowOutput<CountSum>, sizeMs: number, watermarkMs: number): void {
+    if (o.kind !== 'window') return // tumbling windows never merge, so never retract
+    const split = o.key.indexOf(NUL) // tenant ids never contain NUL (ingest checks them)
+    this.#out.push({
+      tenant: o.key.slice(0, split),
+      key: o.key.slice(split + 1),
+      windowMs: sizeMs,
+      windowStart: o.windowStart,
+      windowEnd: o.windowEnd,
+      revision: o.revision,
+      final: o.windowEnd + this.#latenessMs <= watermarkMs + 1,
+      count: o.accumulator.count,
+      sum: NaN,
+      min: NaN,
+      max: NaN,
+      last: NaN,
+      mean: NaN,
+      p50: NaN,
+      p90: NaN,
+      p99: NaN,
+      errors: 0,
+    })
+  }
+
+  #emit(out: Collector<ResultRow[]>): void {
+    if (this.#out.length === 0) return
+    out.emit(this.#out)
+    this.#out = []
+  }
+}
+
+/** `time`, else `observedTime` (OTLP: 0 = unknown); NaN when neither is known. */
+function eventTimeMs(row: LogRow): number {
+  if (row.timeMs !== 0) return row.timeMs
+  if (row.observedTimeMs !== 0) return row.observedTimeMs
+  return NaN
+}
+
+function checkSizes(sizesMs: readonly number[]): void {
+  const problems: string[] = []
+  if (sizesMs.length === 0) problems.push('windowsMs must name at least one window size')
+  for (const size of sizesMs) {
+    if (!Number.isSafeInteger(size) || size <= 0)
+      problems.push(`window size ${size} is not a positive integer`)
+  }
+  if (new Set(sizesMs).size !== sizesMs.length) problems.push('windowsMs repeats a size')
+  if (problems.length > 0) {
+    throw new PipelineError(`invalid log-counts settings: ${problems.join('; ')}`, {
+      code: 'invalid_log_counts_config',
+      domain: 'user',
+      retryable: false,
+    })
+  }
+}
