@@ -5,7 +5,7 @@ import type { LogBatch } from '../../../core/batch/index.js'
 import { ManualClock } from '../../../core/testing/manual-clock.js'
 import type { Collector, OperatorContext } from '../../api/index.js'
 import type { ResultRow } from '../../results/result-row.js'
-import { LogCountsOperator } from './log-counts-operator.js'
+import { LogCountsOperator, maxLogTimeMs } from './log-counts-operator.js'
 import type { LogCountsSettings } from './log-counts-operator.js'
 
 /** [service, timeMs, severityNumber, severityText, observedTimeMs?] */
@@ -259,4 +259,21 @@ test('restore refuses damaged or mismatched parts; bad settings are one user err
     (err: Error & { code?: string }) =>
       err.code === 'invalid_log_counts_config' && /repeats/.test(err.message) && /-1/.test(err.message),
   )
+})
+
+test('a bounded run ends with every open window fired and final; the watermark helper uses event time', () => {
+  const op = new LogCountsOperator(settings)
+  const h = harness()
+  const batch = logs('acme', [
+    ['api', 3_000, 9, 'INFO'],
+    ['api', 0, 9, 'INFO', 14_000],
+    ['api', 0, 9, 'INFO', 0],
+  ])
+  assert.equal(maxLogTimeMs(batch), 14_000)
+  op.processBatch(batch, h.ctx, h.out)
+  op.onEnd(h.ctx, h.out)
+  assert.deepEqual(h.rows.map(brief), [
+    ['acme', 'api\u0000INFO', 10_000, 0, 1, true, 1],
+    ['acme', 'api\u0000INFO', 10_000, 10_000, 1, true, 1],
+  ])
 })

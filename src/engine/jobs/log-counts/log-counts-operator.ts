@@ -93,7 +93,7 @@ export class LogCountsOperator implements Operator<LogBatch, ResultRow[]> {
       const service = batch.resources[row.resource]?.service ?? ''
       const severity = severityBucket(row.severityNumber, row.severityText)
       const key = `${tenant}${NUL}${service}${NUL}${severity}`
-      const ts = eventTimeMs(row)
+      const ts = logEventTimeMs(row)
       for (const { sizeMs, w } of this.#windows) {
         if (w.add(key, ts, 1) === 'accepted') continue
         out.side('late', { tenant, service, severity, timeMs: ts, windowMs: sizeMs }, this.#lateReason)
@@ -108,6 +108,11 @@ export class LogCountsOperator implements Operator<LogBatch, ResultRow[]> {
   onWatermark(timeMs: number, _ctx: OperatorContext, out: Collector<ResultRow[]>): void {
     for (const { w } of this.#windows) w.advanceWatermark(timeMs)
     this.#emit(out)
+  }
+
+  /** Bounded input ended (a replay): every open window fires, final. */
+  onEnd(ctx: OperatorContext, out: Collector<ResultRow[]>): void {
+    this.onWatermark(Number.MAX_SAFE_INTEGER, ctx, out)
   }
 
   /** One encoded windows snapshot per window size, in `windowsMs` order. */
@@ -159,11 +164,21 @@ export class LogCountsOperator implements Operator<LogBatch, ResultRow[]> {
   }
 }
 
-/** `time`, else `observedTime` (OTLP: 0 = unknown); NaN when neither is known. */
-function eventTimeMs(row: LogRow): number {
+/** A record's event time: `time`, else `observedTime` (OTLP: 0 = unknown); NaN when neither is known. */
+export function logEventTimeMs(row: LogRow): number {
   if (row.timeMs !== 0) return row.timeMs
   if (row.observedTimeMs !== 0) return row.observedTimeMs
   return NaN
+}
+
+/** The batch's largest event time (`logEventTimeMs`), for the task's watermark; −Infinity if none. */
+export function maxLogTimeMs(batch: LogBatch): number {
+  let max = Number.NEGATIVE_INFINITY
+  for (const row of batch.rows) {
+    const t = logEventTimeMs(row)
+    if (t > max) max = t
+  }
+  return max
 }
 
 function checkSizes(sizesMs: readonly number[]): void {

@@ -5,7 +5,7 @@ import type { SpanBatch } from '../../../core/batch/index.js'
 import { ManualClock } from '../../../core/testing/manual-clock.js'
 import type { Collector, OperatorContext } from '../../api/index.js'
 import type { ResultRow } from '../../results/result-row.js'
-import { RedOperator } from './red-operator.js'
+import { RedOperator, maxSpanEndMs } from './red-operator.js'
 import type { RedSettings } from './red-operator.js'
 
 /** [service, operation, spanId, endMs, durationMs, isError] */
@@ -360,4 +360,25 @@ test('restore refuses damaged or mismatched parts; bad settings are one user err
       /at least one/.test(err.message) &&
       /maxTrackedSpans/.test(err.message),
   )
+})
+
+test('a bounded run ends with every open window fired and final; the watermark helper takes span ends', () => {
+  const op = new RedOperator(settings)
+  const h = harness()
+  const batch = spans('acme', [
+    ['api', 'op', '0000000000000001', 12_000, 10, false],
+    ['api', 'op', '0000000000000002', 3_000, 10, false],
+  ])
+  assert.equal(maxSpanEndMs(batch), 12_000)
+  assert.equal(maxSpanEndMs(spans('acme', [])), Number.NEGATIVE_INFINITY)
+  op.processBatch(batch, h.ctx, h.out)
+  op.onEnd(h.ctx, h.out)
+  assert.deepEqual(
+    h.rows.map((r) => [r.windowStart, r.revision, r.final, r.count]),
+    [
+      [0, 1, true, 1],
+      [10_000, 1, true, 1],
+    ],
+  )
+  assert.equal(op.trackedSpans, 0)
 })

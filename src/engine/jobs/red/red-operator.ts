@@ -158,6 +158,11 @@ export class RedOperator implements Operator<SpanBatch, ResultRow[]> {
     this.#emit(out)
   }
 
+  /** Bounded input ended (a replay): every open window fires, final. */
+  onEnd(ctx: OperatorContext, out: Collector<ResultRow[]>): void {
+    this.onWatermark(Number.MAX_SAFE_INTEGER, ctx, out)
+  }
+
   /** Spans currently remembered for dedupe. */
   get trackedSpans(): number {
     return this.#seen.size
@@ -211,6 +216,13 @@ export class RedOperator implements Operator<SpanBatch, ResultRow[]> {
     out.emit(this.#out)
     this.#out = []
   }
+}
+
+/** The batch's largest event time (span end, epoch ms), for the task's watermark; −Infinity if empty. */
+export function maxSpanEndMs(batch: SpanBatch): number {
+  let max = Number.NEGATIVE_INFINITY
+  for (const row of batch.rows) if (row.endMs > max) max = row.endMs
+  return max
 }
 
 function lateRecord(tenant: string, service: string, row: SpanRow, windowMs: number | null): RedLateRecord {
