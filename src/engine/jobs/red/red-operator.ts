@@ -180,11 +180,12 @@ export class RedOperator implements Operator<SpanBatch, ResultRow[]> {
     }
     const seen = SpanSeen.decode(parts[this.#windows.length]!)
     if (!seen.ok) throw new Error(`cannot restore RED span dedupe: ${seen.reason}`)
-    this.#windows.forEach(({ w }, i) => {
+    const windows = this.#windows.map((_, i) => {
       const decoded = decodeWindowsSnapshot(parts[i]!)
       if (!decoded.ok) throw new Error(`cannot restore RED windows: ${decoded.reason}`)
-      w.restore(decoded.snapshot)
+      return decoded.snapshot
     })
+    this.#windows.forEach(({ w }, i) => w.restore(windows[i]!))
     this.#seen = seen.value
   }
 
