@@ -117,7 +117,7 @@ export class RedOperator implements Operator<SpanBatch, ResultRow[]> {
     for (const row of batch.rows) {
       const service = batch.resources[row.resource]?.service ?? ''
       const identity =
-        row.traceId !== '' && row.spanId !== '' ? `${tenant}${NUL}${row.traceId}${row.spanId}` : null
+        row.traceId !== '' && row.spanId !== '' ? `${tenant}${NUL}${row.traceId}${NUL}${row.spanId}` : null
       if (identity !== null && this.#seen.has(identity)) {
         duplicates++
         continue

@@ -12,8 +12,8 @@ export const SPAN_SEEN_FORMAT_VERSION = 1
  * `watermark + 1 ≥ expiry` a repeat of the span would be late in every size anyway, so the identity
  * is forgotten by `prune` (the window core drops window state at the same instant).
  *
- * Memory: one map entry and one array slot per identity plus the identity string itself (tenant +
- * 48 hex characters), roughly 120 bytes in V8; bounded by the operator's `maxTrackedSpans`.
+ * Memory: one map entry and one array slot per identity plus the identity string itself (tenant,
+ * traceId and spanId joined with NUL), roughly 120 bytes in V8; bounded by the operator's `maxTrackedSpans`.
  *
  * Binary form (`encode`/`decode`; equal states encode to equal bytes):
  * ```
