@@ -7,8 +7,8 @@ import type { Collector, OperatorContext } from '../../api/index.js'
 import { RollupOperator } from './rollup-operator.js'
 import type { RollupRow } from './rollup-operator.js'
 
-function batch(points: [string, number, number][]): MetricBatch {
-  const b = new MetricBatchBuilder('t')
+function batch(points: [string, number, number][], tenant = 't'): MetricBatch {
+  const b = new MetricBatchBuilder(tenant)
   for (const [name, ts, v] of points) b.sample(b.series(['__name__', name], 'gauge'), ts, v)
   return b.build()
 }
@@ -100,4 +100,43 @@ test('snapshot and restore give the same results as an uninterrupted run', () =>
   after.onWatermark(30_000, h2.ctx, h2.out)
   assert.deepEqual(h2.rows, h1.rows)
   assert.equal(h1.rows.length, 3)
+})
+
+test('two tenants with the same labels in one partition get separate windows and results', () => {
+  const op = new RollupOperator({ windowsMs: [10_000], allowedLatenessMs: 0 })
+  const h = harness()
+  op.processBatch(
+    batch(
+      [
+        ['cpu', 1_000, 1],
+        ['cpu', 2_000, 2],
+      ],
+      'acme',
+    ),
+    h.ctx,
+    h.out,
+  )
+  op.processBatch(
+    batch(
+      [
+        ['cpu', 1_000, 50],
+        ['cpu', 3_000, 70],
+      ],
+      'beta',
+    ),
+    h.ctx,
+    h.out,
+  )
+  op.onWatermark(9_999, h.ctx, h.out)
+  assert.deepEqual(
+    h.rows.map((r) => [r.tenant, r.series, r.aggregate.count, r.aggregate.sum, r.aggregate.last]),
+    [
+      ['acme', '__name__\u0000cpu', 2, 3, 2],
+      ['beta', '__name__\u0000cpu', 2, 120, 70],
+    ],
+    'the same (series, ts) in two tenants is two samples, not a replacement',
+  )
+  op.processBatch(batch([['cpu', 4_000, 1]], 'acme'), h.ctx, h.out)
+  assert.equal(h.late.length, 1)
+  assert.match(h.late[0]!, /"tenant":"acme"/)
 })

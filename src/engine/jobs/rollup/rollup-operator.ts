@@ -8,7 +8,9 @@ import { aggregateKind } from './aggregate-kind.js'
 
 /** One rollup result: the aggregate of one series over one window, as an upsert by identity. */
 export interface RollupRow {
-  /** The series' `labelsKey` (labels joined with NUL): the result key. */
+  /** The batch's tenant: results are keyed by (tenant, series), never by labels alone. */
+  readonly tenant: string
+  /** The series' `labelsKey` (labels joined with NUL). */
   readonly series: string
   readonly windowMs: number
   readonly windowStart: number
@@ -16,6 +18,12 @@ export interface RollupRow {
   readonly revision: number
   readonly final: boolean
   readonly aggregate: AggregateResult
+}
+
+/** A sample refused by the windows of one size (`late` side output); `key` is the series' labelsKey. */
+export interface RollupLateRecord extends LateRecord {
+  readonly tenant: string
+  readonly windowMs: number
 }
 
 export interface RollupSettings {
@@ -26,7 +34,7 @@ export interface RollupSettings {
 }
 
 /**
- * The metric rollup job's operator: per series, tumbling windows of each configured size with the
+ * The metric rollup job's operator: per (tenant, series), tumbling windows of each configured size with the
  * full aggregate (count, sum, min, max, last, mean, p50/p90/p99). A sample is identified by (series,
  * timestamp), so a retried request never double-counts. Results are emitted when the watermark
  * passes a window's end, and again (revision n+1) for late samples within the allowed lateness;
@@ -38,7 +46,7 @@ export interface RollupSettings {
 export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
   readonly #windows: { readonly sizeMs: number; readonly w: KeyedWindows<Aggregate> }[]
   #out: RollupRow[] = []
-  #late: { record: LateRecord; reason: LateReason }[] = []
+  #late: { record: RollupLateRecord; reason: LateReason }[] = []
 
   constructor(settings: RollupSettings) {
     this.#windows = settings.windowsMs.map((sizeMs) => ({
@@ -53,8 +61,10 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
         {
           onResult: (o: WindowOutput<Aggregate>) => {
             if (o.kind !== 'window') return // tumbling windows never merge, so never retract
+            const cut = o.key.indexOf('\u0000')
             this.#out.push({
-              series: o.key,
+              tenant: o.key.slice(0, cut),
+              series: o.key.slice(cut + 1),
               windowMs: sizeMs,
               windowStart: o.windowStart,
               windowEnd: o.windowEnd,
@@ -63,14 +73,25 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
               aggregate: o.accumulator.result(),
             })
           },
-          onLate: (record, reason) => this.#late.push({ record, reason }),
+          onLate: (record, reason) => {
+            const cut = record.key.indexOf('\u0000')
+            const late: RollupLateRecord = {
+              tenant: record.key.slice(0, cut),
+              key: record.key.slice(cut + 1),
+              ts: record.ts,
+              value: record.value,
+              windowMs: sizeMs,
+            }
+            this.#late.push({ record: late, reason })
+          },
         },
       ),
     }))
   }
 
   processBatch(batch: MetricBatch, ctx: OperatorContext, out: Collector<RollupRow[]>): void {
-    const keys = batch.series.map(labelsKey)
+    const prefix = `${batch.tenant}\u0000`
+    const keys = batch.series.map((labels) => prefix + labelsKey(labels))
     for (const { w } of this.#windows) {
       for (let i = 0; i < batch.length; i++) w.add(keys[batch.seriesIdx[i]!]!, batch.ts[i]!, batch.value[i]!)
     }
