@@ -21,7 +21,11 @@ export interface ResultRow {
   readonly windowEnd: number
   /** 1 for the first emission of a window; +1 for each later upsert (late data within lateness). */
   readonly revision: number
-  /** True when no later revision can follow (the window is past allowed lateness). */
+  /**
+   * True once the watermark passed the window's end: the result as of the window's close. Later
+   * revisions (late data within the allowed lateness) are final too and replace it; false only in
+   * emit-on-update mode, for updates before the close.
+   */
   readonly final: boolean
   readonly count: number
   readonly sum: number

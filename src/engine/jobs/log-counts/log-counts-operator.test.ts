@@ -117,7 +117,11 @@ test('late records: within lateness an upsert with revision 2, beyond it the lat
   const h = harness()
   op.processBatch(logs('acme', [['api', 3_000, 9, 'INFO']]), h.ctx, h.out)
   op.onWatermark(9_999, h.ctx, h.out)
-  assert.deepEqual(h.rows.map(brief), [['acme', 'api\u0000INFO', 10_000, 0, 1, false, 1]])
+  assert.deepEqual(
+    h.rows.map(brief),
+    [['acme', 'api\u0000INFO', 10_000, 0, 1, true, 1]],
+    'final at the close, though late records may still follow',
+  )
   h.rows.length = 0
   op.onWatermark(12_000, h.ctx, h.out)
   op.processBatch(
@@ -130,8 +134,8 @@ test('late records: within lateness an upsert with revision 2, beyond it the lat
   )
   assert.deepEqual(
     h.rows.map(brief),
-    [['acme', 'api\u0000INFO', 10_000, 0, 2, false, 3]],
-    'one revision per batch',
+    [['acme', 'api\u0000INFO', 10_000, 0, 2, true, 3]],
+    'one revision per batch; a late upsert is final too',
   )
   h.rows.length = 0
   op.onWatermark(14_999, h.ctx, h.out)
@@ -166,7 +170,7 @@ test('duplicates are counted: log records have no identity (a retried request co
   op.processBatch(logs('acme', request), h.ctx, h.out)
   op.processBatch(logs('acme', request), h.ctx, h.out)
   op.onWatermark(9_999, h.ctx, h.out)
-  assert.deepEqual(h.rows.map(brief), [['acme', 'api\u0000ERROR', 10_000, 0, 1, false, 4]])
+  assert.deepEqual(h.rows.map(brief), [['acme', 'api\u0000ERROR', 10_000, 0, 1, true, 4]])
 })
 
 test('two tenants with the same service get separate rows', () => {
@@ -183,8 +187,8 @@ test('two tenants with the same service get separate rows', () => {
   )
   op.onWatermark(9_999, h.ctx, h.out)
   assert.deepEqual(h.rows.map(brief), [
-    ['acme', 'api\u0000INFO', 10_000, 0, 1, false, 2],
-    ['globex', 'api\u0000INFO', 10_000, 0, 1, false, 1],
+    ['acme', 'api\u0000INFO', 10_000, 0, 1, true, 2],
+    ['globex', 'api\u0000INFO', 10_000, 0, 1, true, 1],
   ])
 })
 

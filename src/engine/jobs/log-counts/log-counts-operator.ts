@@ -49,8 +49,8 @@ const NUL = '\u0000'
  *   reprocessing), but a client that retries a request whose 2xx it never received (ingest appended
  *   some or all of it, docs/ingest.md) has those records counted twice.
  * - Results are emitted when the watermark passes a window's end and again (revision n + 1) for late
- *   records within `allowedLatenessMs`; `final` is true when the window's state is gone at that
- *   moment (end + lateness ≤ watermark + 1). Refused records go to `out.side('late',
+ *   records within `allowedLatenessMs`; `final` is the window core's: the watermark passed the
+ *   window's end (see ResultRow). Refused records go to `out.side('late',
  *   LogCountsLateRecord, reason)` and `ctx.count('late', n)`.
  *
  * Memory: at most `maxOpenWindows` windows per size, each a slot plus a count (≈ 150 bytes); keys
@@ -59,13 +59,11 @@ const NUL = '\u0000'
  */
 export class LogCountsOperator implements Operator<LogBatch, ResultRow[]> {
   readonly #windows: { readonly sizeMs: number; readonly w: KeyedWindows<CountSum> }[]
-  readonly #latenessMs: number
   #out: ResultRow[] = []
   #lateReason: LateReason = 'window_closed'
 
   constructor(settings: LogCountsSettings) {
     checkSizes(settings.windowsMs)
-    this.#latenessMs = settings.allowedLatenessMs
     this.#windows = settings.windowsMs.map((sizeMs) => {
       const w: KeyedWindows<CountSum> = new KeyedWindows<CountSum>(
         {
@@ -76,7 +74,7 @@ export class LogCountsOperator implements Operator<LogBatch, ResultRow[]> {
           ...(settings.maxOpenWindows === undefined ? {} : { maxOpenWindows: settings.maxOpenWindows }),
         },
         {
-          onResult: (o) => this.#onResult(o, sizeMs, w.watermarkMs),
+          onResult: (o) => this.#onResult(o, sizeMs),
           onLate: (_record, reason) => {
             this.#lateReason = reason
           },
@@ -133,7 +131,7 @@ export class LogCountsOperator implements Operator<LogBatch, ResultRow[]> {
     this.#windows.forEach(({ w }, i) => w.restore(decoded[i]!))
   }
 
-  #onResult(o: WindowOutput<CountSum>, sizeMs: number, watermarkMs: number): void {
+  #onResult(o: WindowOutput<CountSum>, sizeMs: number): void {
     if (o.kind !== 'window') return // tumbling windows never merge, so never retract
     const split = o.key.indexOf(NUL) // tenant ids never contain NUL (ingest checks them)
     this.#out.push({
@@ -143,7 +141,7 @@ export class LogCountsOperator implements Operator<LogBatch, ResultRow[]> {
       windowStart: o.windowStart,
       windowEnd: o.windowEnd,
       revision: o.revision,
-      final: o.windowEnd + this.#latenessMs <= watermarkMs + 1,
+      final: o.final,
       count: o.accumulator.count,
       sum: NaN,
       min: NaN,

@@ -151,15 +151,19 @@ test('late spans: within lateness an upsert with revision 2, beyond it the late 
   const h = harness()
   op.processBatch(spans('acme', [['api', 'op', '0000000000000001', 3_000, 10, false]]), h.ctx, h.out)
   op.onWatermark(9_999, h.ctx, h.out)
-  assert.deepEqual(h.rows.map(brief), [['acme', 'api\u0000op', 10_000, 0, 1, false, 1, 0, 10, 10, 10]])
+  assert.deepEqual(
+    h.rows.map(brief),
+    [['acme', 'api\u0000op', 10_000, 0, 1, true, 1, 0, 10, 10, 10]],
+    'final at the close, though late spans may still follow',
+  )
   h.rows.length = 0
 
   op.onWatermark(12_000, h.ctx, h.out)
   op.processBatch(spans('acme', [['api', 'op', '0000000000000002', 7_000, 30, true]]), h.ctx, h.out)
   assert.deepEqual(
     h.rows.map(brief),
-    [['acme', 'api\u0000op', 10_000, 0, 2, false, 2, 1, 40, 10, 30]],
-    'the upsert is emitted with the batch, not held until the next watermark',
+    [['acme', 'api\u0000op', 10_000, 0, 2, true, 2, 1, 40, 10, 30]],
+    'the upsert is emitted with the batch, not held until the next watermark, and is final too',
   )
   h.rows.length = 0
 
@@ -184,7 +188,7 @@ test('late spans: within lateness an upsert with revision 2, beyond it the late 
   assert.equal(h.counts.get('late'), 1)
 })
 
-test('a late upsert that arrives as the window is dropped is final', () => {
+test('without lateness the result at the close is final and the only revision', () => {
   const op = new RedOperator({ windowsMs: [10_000], allowedLatenessMs: 0 })
   const h = harness()
   op.processBatch(spans('acme', [['api', 'op', '0000000000000001', 3_000, 10, false]]), h.ctx, h.out)
@@ -192,7 +196,12 @@ test('a late upsert that arrives as the window is dropped is final', () => {
   assert.deepEqual(
     h.rows.map((r) => [r.revision, r.final]),
     [[1, true]],
-    'without lateness no later revision can follow',
+  )
+  op.processBatch(spans('acme', [['api', 'op', '0000000000000002', 4_000, 10, false]]), h.ctx, h.out)
+  assert.equal(h.rows.length, 1, 'no later revision can follow')
+  assert.deepEqual(
+    h.late.map((l) => [l.record['spanId'], l.reason]),
+    [['0000000000000002', 'window_closed']],
   )
 })
 
@@ -207,7 +216,7 @@ test('duplicates: a retried export (same traceId, spanId) counts once, even with
   op.processBatch(spans('acme', first), h.ctx, h.out)
   op.processBatch(spans('acme', [['api', 'op', '0000000000000001', 2_000, 99, false]]), h.ctx, h.out)
   op.onWatermark(9_999, h.ctx, h.out)
-  assert.deepEqual(h.rows.map(brief), [['acme', 'api\u0000op', 10_000, 0, 1, false, 2, 1, 20, 10, 10]])
+  assert.deepEqual(h.rows.map(brief), [['acme', 'api\u0000op', 10_000, 0, 1, true, 2, 1, 20, 10, 10]])
   assert.equal(h.counts.get('duplicate_spans'), 3)
   op.onWatermark(12_000, h.ctx, h.out)
   op.processBatch(spans('acme', first), h.ctx, h.out)
@@ -250,8 +259,8 @@ test('two tenants with the same service and operation get separate rows; identit
   op.processBatch(spans('globex', [row, ['api', 'op', '0000000000000002', 1_000, 30, true]]), h.ctx, h.out)
   op.onWatermark(9_999, h.ctx, h.out)
   assert.deepEqual(h.rows.map(brief), [
-    ['acme', 'api\u0000op', 10_000, 0, 1, false, 1, 0, 10, 10, 10],
-    ['globex', 'api\u0000op', 10_000, 0, 1, false, 2, 1, 40, 10, 30],
+    ['acme', 'api\u0000op', 10_000, 0, 1, true, 1, 0, 10, 10, 10],
+    ['globex', 'api\u0000op', 10_000, 0, 1, true, 2, 1, 40, 10, 30],
   ])
   assert.equal(h.counts.get('duplicate_spans'), undefined)
 })

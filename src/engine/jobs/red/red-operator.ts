@@ -65,8 +65,8 @@ const STATUS_ERROR = spanStatusCodes.indexOf('error')
  *   spanId has no identity and is always counted. Two different spans sharing an identity (a
  *   broken client) count once: the first one wins.
  * - Results are emitted when the watermark passes a window's end and again (revision n + 1) for
- *   late spans within `allowedLatenessMs`; `final` is true when the window's state is gone at that
- *   moment (end + lateness ≤ watermark + 1), i.e. no later revision can follow. Refused spans go to
+ *   late spans within `allowedLatenessMs`; `final` is the window core's: the watermark passed the
+ *   window's end (see ResultRow). Refused spans go to
  *   `out.side('late', RedLateRecord, reason)` and `ctx.count('late', n)`.
  * - Durations below zero (end before start) are clamped to 0 and counted (`negative_duration`).
  *
@@ -99,7 +99,7 @@ export class RedOperator implements Operator<SpanBatch, ResultRow[]> {
           maxOpenWindows: settings.maxOpenWindows ?? DEFAULT_RED_MAX_OPEN_WINDOWS,
         },
         {
-          onResult: (o) => this.#onResult(o, sizeMs, w.watermarkMs),
+          onResult: (o) => this.#onResult(o, sizeMs),
           onLate: (_record, reason) => {
             this.#lateReason = reason
           },
@@ -196,7 +196,7 @@ export class RedOperator implements Operator<SpanBatch, ResultRow[]> {
     return end + this.#latenessMs
   }
 
-  #onResult(o: WindowOutput<RedAccumulator>, sizeMs: number, watermarkMs: number): void {
+  #onResult(o: WindowOutput<RedAccumulator>, sizeMs: number): void {
     if (o.kind !== 'window') return // tumbling windows never merge, so never retract
     const split = o.key.indexOf(NUL) // tenant ids never contain NUL (ingest checks them)
     this.#out.push({
@@ -206,7 +206,7 @@ export class RedOperator implements Operator<SpanBatch, ResultRow[]> {
       windowStart: o.windowStart,
       windowEnd: o.windowEnd,
       revision: o.revision,
-      final: o.windowEnd + this.#latenessMs <= watermarkMs + 1,
+      final: o.final,
       ...o.accumulator.result(),
       errors: o.accumulator.errors,
     })
