@@ -50,6 +50,20 @@ export interface AggregateResult {
   readonly p99: number
 }
 
+/**
+ * The scalar fields of an aggregate without a sketch, as plain numbers: what columnar window state
+ * (the rollup operator's tumbling fast path) keeps per window instead of an Aggregate object.
+ */
+export interface AggregateState {
+  readonly count: number
+  readonly nanCount: number
+  readonly sum: number
+  readonly min: number
+  readonly max: number
+  readonly lastTs: number
+  readonly last: number
+}
+
 export class Aggregate {
   #count = 0
   #nanCount = 0
@@ -148,6 +162,32 @@ export class Aggregate {
       p90: s === null ? NaN : s.quantile(0.9),
       p99: s === null ? NaN : s.quantile(0.99),
     }
+  }
+
+  /** The scalar fields (`fromState` inverts it); the sketch, if any, is not part of it. */
+  state(): AggregateState {
+    return {
+      count: this.#count,
+      nanCount: this.#nanCount,
+      sum: this.#sum,
+      min: this.#min,
+      max: this.#max,
+      lastTs: this.#lastTs,
+      last: this.#last,
+    }
+  }
+
+  /** An aggregate without quantiles holding exactly `s`; encodes like one built by `add`. */
+  static fromState(s: AggregateState): Aggregate {
+    const a = new Aggregate()
+    a.#count = s.count
+    a.#nanCount = s.nanCount
+    a.#sum = s.sum
+    a.#min = s.min
+    a.#max = s.max
+    a.#lastTs = s.lastTs
+    a.#last = s.last
+    return a
   }
 
   clone(): Aggregate {

@@ -1,5 +1,5 @@
 export { Aggregate, AGGREGATE_FORMAT_VERSION } from './aggregate.js'
-export type { AggregateOptions, AggregateResult } from './aggregate.js'
+export type { AggregateOptions, AggregateResult, AggregateState } from './aggregate.js'
 export {
   DEFAULT_MAX_BUCKETS,
   DEFAULT_RELATIVE_ACCURACY,

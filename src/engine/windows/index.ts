@@ -1,10 +1,14 @@
 export type { AccumulatorKind, WindowAccumulator } from './accumulator.js'
 export { CountSum, countSumKind } from './count-sum.js'
-export { DEFAULT_MAX_OPEN_WINDOWS, KeyedWindows } from './keyed-windows.js'
+export {
+  DEFAULT_MAX_OPEN_WINDOWS,
+  KeyedWindows,
+  resolveSettings as resolveWindowSettings,
+} from './keyed-windows.js'
 export type { KeyedWindowsOptions } from './keyed-windows.js'
 export { decodeWindowsSnapshot, encodeWindowsSnapshot } from './snapshot-codec.js'
 export type { DecodeSnapshotResult } from './snapshot-codec.js'
-export { session, sliding, tumbling, windowKinds } from './window-assigner.js'
+export { lastWindowStart, session, sliding, tumbling, windowKinds } from './window-assigner.js'
 export type {
   FixedWindowAssigner,
   SessionWindows,
@@ -23,6 +27,6 @@ export type {
   WindowSink,
 } from './window-result.js'
 export { emitModes } from './window-table.js'
-export type { EmitMode } from './window-table.js'
+export type { EmitMode, WindowSettings } from './window-table.js'
 export { WINDOWS_SNAPSHOT_VERSION } from './windows-snapshot.js'
 export type { KeySamplesEntry, WindowSnapshotEntry, WindowsSnapshot } from './windows-snapshot.js'

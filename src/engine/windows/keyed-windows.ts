@@ -99,7 +99,13 @@ export class KeyedWindows<A extends WindowAccumulator<A>> {
   }
 }
 
-function resolveSettings<A extends WindowAccumulator<A>>(options: KeyedWindowsOptions<A>): WindowSettings<A> {
+/**
+ * Options after defaults; throws one PipelineError (`invalid_window_config`) naming every problem.
+ * Exported so specialised window code (the rollup's tumbling fast path) validates exactly alike.
+ */
+export function resolveSettings<A extends WindowAccumulator<A>>(
+  options: KeyedWindowsOptions<A>,
+): WindowSettings<A> {
   const settings: WindowSettings<A> = {
     assigner: options.assigner,
     accumulator: options.accumulator,

@@ -1,0 +1,319 @@
+import { labelsKey } from '../../../core/batch/index.js'
+import type { MetricBatch } from '../../../core/batch/index.js'
+
+/** Size classes of sample blocks: class c holds `2 << c` samples. */
+const CLASSES = 26
+/** Doubles per stored sample: ts, value, mask of the window sizes holding it. */
+const SAMPLE = 3
+
+/**
+ * The rollup's series: a dense index per (tenant, labelsKey), with per series the (ts, value)
+ * samples some open window holds (for dedupe by (series, ts) and for rebuilding a window when a
+ * repeated timestamp brings another value) and the key order that emission sorts by.
+ *
+ * Why hand-written: the generic KeyedWindows keeps a `Map<ts, value>` per key per window size and
+ * a `Map` per key of window slots, and at 10k–1M series those map lookups per sample per size
+ * (plus the boxed doubles) were most of the rollup's profile. Here a series is a small integer;
+ * its samples live in blocks of a few shared Float64Array arenas (one per block size class, with
+ * free lists), so a million series cost no million objects and the GC never walks them.
+ *
+ * Samples are kept in arrival order (a replaced value stays in place), like the Map they replace,
+ * so a rebuilt window adds them in the same order as KeyedWindows does.
+ */
+export class SeriesTable {
+  readonly #byTenant = new Map<string, Map<string, number>>()
+  tenantOf: string[] = []
+  labelsOf: string[] = []
+  /** Open windows of the series, over every window size. */
+  open = new Int32Array(0)
+  /** An upper bound of the stored samples' timestamps (-Infinity when none). */
+  maxTs = new Float64Array(0)
+  sampleClass = new Int8Array(0)
+  sampleBlock = new Int32Array(0)
+  sampleLen = new Int32Array(0)
+  /** Registration number of the series in this slot; 0 when free. Validates entries of `#order`. */
+  #stamp = new Int32Array(0)
+  #nextStamp = 1
+  /** Series slots ever used; `#free` holds the released ones below it. */
+  #top = 0
+  readonly #free: number[] = []
+  readonly #arenas: Float64Array[] = []
+  readonly #arenaTop: number[] = []
+  readonly #arenaFree: number[][] = []
+  /** Series in key order as of the last `ensureRanks`, with the stamp each had then. */
+  #order = new Int32Array(0)
+  #orderStamp = new Int32Array(0)
+  #orderLen = 0
+  /** Series registered since: (series, stamp) pairs. */
+  #unranked: number[] = []
+  /** Position in key order (valid for live series after `ensureRanks`). */
+  rank = new Int32Array(0)
+  #local = new Int32Array(64)
+
+  constructor() {
+    for (let c = 0; c < CLASSES; c++) {
+      this.#arenas.push(EMPTY)
+      this.#arenaTop.push(0)
+      this.#arenaFree.push([])
+    }
+  }
+
+  /** Slots in use or free; per-series arrays of other tables must be at least this long. */
+  get capacity(): number {
+    return this.open.length
+  }
+
+  /** Series ids of `batch.series`, by position; the array is reused by the next call. */
+  resolve(batch: MetricBatch): Int32Array {
+    const labels = batch.series
+    if (this.#local.length < labels.length) this.#local = new Int32Array(labels.length * 2)
+    const local = this.#local
+    const byLabels = this.#tenantMap(batch.tenant)
+    for (let j = 0; j < labels.length; j++) {
+      const key = labelsKey(labels[j]!) // cached on the label array (LabelFacts)
+      const s = byLabels.get(key)
+      local[j] = s === undefined ? this.#register(batch.tenant, key, byLabels) : s
+    }
+    return local
+  }
+
+  idOf(tenant: string, labels: string): number {
+    const byLabels = this.#tenantMap(tenant)
+    return byLabels.get(labels) ?? this.#register(tenant, labels, byLabels)
+  }
+
+  isLive(s: number): boolean {
+    return this.#stamp[s]! !== 0
+  }
+
+  /** Forgets a series with no open window, and its samples. */
+  release(s: number): void {
+    if (this.#stamp[s] === 0) return
+    const byLabels = this.#byTenant.get(this.tenantOf[s]!)!
+    byLabels.delete(this.labelsOf[s]!)
+    if (byLabels.size === 0) this.#byTenant.delete(this.tenantOf[s]!)
+    this.#freeSamples(s)
+    this.tenantOf[s] = ''
+    this.labelsOf[s] = ''
+    this.#stamp[s] = 0
+    this.#free.push(s)
+  }
+
+  /** Live series ids, in no particular order. */
+  *live(): IterableIterator<number> {
+    for (let s = 0; s < this.#top; s++) if (this.#stamp[s] !== 0) yield s
+  }
+
+  // ---- samples ----
+
+  /** The arena holding series s's samples (re-read after `append`: it may move). */
+  arena(s: number): Float64Array {
+    return this.#arenas[this.sampleClass[s]!] ?? EMPTY
+  }
+
+  /** Index in `arena(s)` of the first stored sample. */
+  base(s: number): number {
+    const c = this.sampleClass[s]!
+    return c < 0 ? 0 : this.sampleBlock[s]! * ((2 << c) * SAMPLE)
+  }
+
+  /**
+   * Index in `arena(s)` of the sample at ts, or -1. Timestamps mostly grow, so a ts past every
+   * stored one (the common case) answers without a scan; otherwise it scans newest first.
+   */
+  find(s: number, ts: number): number {
+    if (!(ts <= this.maxTs[s]!)) return -1
+    const a = this.#arenas[this.sampleClass[s]!]!
+    const base = this.base(s)
+    for (let p = base + (this.sampleLen[s]! - 1) * SAMPLE; p >= base; p -= SAMPLE) if (a[p] === ts) return p
+    return -1
+  }
+
+  append(s: number, ts: number, value: number, mask: number): void {
+    const c = this.sampleClass[s]!
+    const n = this.sampleLen[s]!
+    if (c < 0 || n === 2 << c) this.#moveTo(s, c < 0 ? 0 : c + 1)
+    const p = this.base(s) + n * SAMPLE
+    const a = this.#arenas[this.sampleClass[s]!]!
+    a[p] = ts
+    a[p + 1] = value
+    a[p + 2] = mask
+    this.sampleLen[s] = n + 1
+    if (ts > this.maxTs[s]!) this.maxTs[s] = ts
+  }
+
+  /** Drops the samples with ts < minTs (their windows of every size are gone), keeping order. */
+  prune(s: number, minTs: number): void {
+    const n = this.sampleLen[s]!
+    if (n === 0) return
+    const a = this.#arenas[this.sampleClass[s]!]!
+    const base = this.base(s)
+    let kept = 0
+    for (let i = 0; i < n; i++) {
+      const p = base + i * SAMPLE
+      if (a[p]! < minTs) continue
+      if (kept !== i) a.copyWithin(base + kept * SAMPLE, p, p + SAMPLE)
+      kept++
+    }
+    this.sampleLen[s] = kept
+    if (kept === 0) this.#freeSamples(s)
+    else if (kept * 4 <= 2 << this.sampleClass[s]!) this.#moveTo(s, classFor(kept))
+  }
+
+  // ---- key order ----
+
+  /** Brings `rank` up to date with the series registered since the last call. */
+  ensureRanks(): void {
+    if (this.#unranked.length === 0) return
+    const fresh: number[] = []
+    for (let i = 0; i < this.#unranked.length; i += 2) {
+      const s = this.#unranked[i]!
+      if (this.#stamp[s] === this.#unranked[i + 1]) fresh.push(s)
+    }
+    this.#unranked = []
+    fresh.sort((a, b) => this.compare(a, b))
+    const order = new Int32Array(this.#orderLen + fresh.length)
+    const stamps = new Int32Array(order.length)
+    let n = 0
+    let i = 0
+    let j = 0
+    // Merge the old order (skipping released or reused slots) with the sorted new series.
+    for (;;) {
+      while (i < this.#orderLen && this.#stamp[this.#order[i]!] !== this.#orderStamp[i]) i++
+      const hasOld = i < this.#orderLen
+      if (!hasOld && j === fresh.length) break
+      const takeOld = hasOld && (j === fresh.length || this.compare(this.#order[i]!, fresh[j]!) < 0)
+      const s = takeOld ? this.#order[i++]! : fresh[j++]!
+      order[n] = s
+      stamps[n] = this.#stamp[s]!
+      this.rank[s] = n++
+    }
+    this.#order = order
+    this.#orderStamp = stamps
+    this.#orderLen = n
+  }
+
+  /** Series at a rank (after `ensureRanks`). */
+  atRank(r: number): number {
+    return this.#order[r]!
+  }
+
+  /** Key order: tenant, then labelsKey, by UTF-16 code units (as `tenant NUL labelsKey` sorts). */
+  compare(a: number, b: number): number {
+    const ta = this.tenantOf[a]!
+    const tb = this.tenantOf[b]!
+    if (ta !== tb) return ta < tb ? -1 : 1
+    const la = this.labelsOf[a]!
+    const lb = this.labelsOf[b]!
+    return la < lb ? -1 : la > lb ? 1 : 0
+  }
+
+  #tenantMap(tenant: string): Map<string, number> {
+    let byLabels = this.#byTenant.get(tenant)
+    if (byLabels === undefined) {
+      byLabels = new Map()
+      this.#byTenant.set(tenant, byLabels)
+    }
+    return byLabels
+  }
+
+  #register(tenant: string, labels: string, byLabels: Map<string, number>): number {
+    const s = this.#free.pop() ?? this.#top++
+    if (s >= this.open.length) this.#grow(Math.max(64, this.open.length * 2))
+    this.tenantOf[s] = tenant
+    this.labelsOf[s] = labels
+    this.open[s] = 0
+    this.maxTs[s] = Number.NEGATIVE_INFINITY
+    this.sampleClass[s] = -1
+    this.sampleLen[s] = 0
+    const stamp = this.#nextStamp++
+    this.#stamp[s] = stamp
+    this.#unranked.push(s, stamp)
+    byLabels.set(labels, s)
+    return s
+  }
+
+  #grow(n: number): void {
+    this.open = growInt32(this.open, n, 0)
+    this.maxTs = growFloat64(this.maxTs, n)
+    const cls = new Int8Array(n).fill(-1)
+    cls.set(this.sampleClass)
+    this.sampleClass = cls
+    this.sampleBlock = growInt32(this.sampleBlock, n, 0)
+    this.sampleLen = growInt32(this.sampleLen, n, 0)
+    this.#stamp = growInt32(this.#stamp, n, 0)
+    this.rank = growInt32(this.rank, n, 0)
+  }
+
+  /** Moves series s's samples to a block of class c (allocating it). */
+  #moveTo(s: number, c: number): void {
+    if (c >= CLASSES) throw new RangeError(`a series holds more than ${2 << (CLASSES - 1)} samples`)
+    const block = this.#alloc(c)
+    const n = this.sampleLen[s]!
+    if (n > 0) {
+      const from = this.#arenas[this.sampleClass[s]!]!
+      const at = this.base(s)
+      this.#arenas[c]!.set(from.subarray(at, at + n * SAMPLE), block * ((2 << c) * SAMPLE))
+    }
+    this.#freeBlock(s)
+    this.sampleClass[s] = c
+    this.sampleBlock[s] = block
+  }
+
+  #alloc(c: number): number {
+    const free = this.#arenaFree[c]!
+    if (free.length > 0) return free.pop()!
+    const block = this.#arenaTop[c]!++
+    const doubles = (2 << c) * SAMPLE
+    const arena = this.#arenas[c]!
+    if ((block + 1) * doubles > arena.length) {
+      const grown = new Float64Array(
+        Math.max(doubles * 16, Math.ceil((arena.length * 1.5) / doubles) * doubles),
+      )
+      grown.set(arena)
+      this.#arenas[c] = grown
+    }
+    return block
+  }
+
+  #freeBlock(s: number): void {
+    const c = this.sampleClass[s]!
+    this.sampleClass[s] = -1
+    if (c < 0) return
+    const free = this.#arenaFree[c]!
+    free.push(this.sampleBlock[s]!)
+    // Series grow through the classes in step, so a class often empties whole: give its memory back.
+    if (free.length === this.#arenaTop[c]) {
+      this.#arenas[c] = EMPTY
+      this.#arenaTop[c] = 0
+      free.length = 0
+    }
+  }
+
+  #freeSamples(s: number): void {
+    this.#freeBlock(s)
+    this.sampleLen[s] = 0
+    this.maxTs[s] = Number.NEGATIVE_INFINITY
+  }
+}
+
+const EMPTY = new Float64Array(0)
+
+function classFor(n: number): number {
+  let c = 0
+  while (2 << c < n) c++
+  return c
+}
+
+export function growInt32(a: Int32Array, n: number, fill: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(n)
+  if (fill !== 0) grown.fill(fill)
+  grown.set(a)
+  return grown
+}
+
+export function growFloat64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const grown = new Float64Array(n)
+  grown.set(a)
+  return grown
+}
