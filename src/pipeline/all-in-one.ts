@@ -6,11 +6,13 @@ import type { ListenAddress, Readiness, Route } from '../api/index.js'
 import { Authenticator, KEYS_FILE_NAME, readKeysFile } from '../auth/index.js'
 import { systemClock } from '../core/index.js'
 import type { Clock } from '../core/index.js'
-import { IngestGateway } from '../ingest/http/index.js'
+import { EngineHost } from '../engine/host/engine-host.js'
+import { IngestGateway, INGEST_TOPICS } from '../ingest/http/index.js'
 import type { IngestAddress } from '../ingest/http/index.js'
 import { openEmbeddedLog } from '../log/embedded/index.js'
 import type { EmbeddedLog, EmbeddedLogSettings } from '../log/embedded/index.js'
 import type { AllInOneConfig } from './all-in-one-config.js'
+import { registerEngineMetrics } from './engine-metrics.js'
 import { registerIngestMetrics } from './ingest-metrics.js'
 import { registerLogMetrics } from './log-metrics.js'
 
@@ -23,7 +25,7 @@ type State = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped'
 
 const notReadyReasons: Readonly<Record<Exclude<State, 'ready'>, string>> = {
   created: 'Vigil has not started yet.',
-  starting: 'Vigil is starting: opening the log, then the ingest and API listeners.',
+  starting: 'Vigil is starting: opening the log, then ingest, the engine and the API listener.',
   stopping: 'Vigil is shutting down.',
   stopped: 'Vigil has stopped.',
 }
@@ -52,6 +54,7 @@ export class AllInOne {
   #stopping: Promise<void> | undefined
   #log: EmbeddedLog | undefined
   #ingest: IngestGateway | undefined
+  #engine: EngineHost | undefined
   #api: ApiServer | undefined
 
   constructor(config: AllInOneConfig, settings: AllInOneSettings) {
@@ -61,7 +64,10 @@ export class AllInOne {
 
   readiness(): Readiness {
     if (this.#state === 'ready') {
-      return { isReady: true, reason: 'The log is open and the ingest and API listeners are serving.' }
+      return {
+        isReady: true,
+        reason: 'The log is open, the engine runs and the ingest and API listeners are serving.',
+      }
     }
     return { isReady: false, reason: notReadyReasons[this.#state] }
   }
@@ -109,18 +115,33 @@ export class AllInOne {
       this.#ingest = ingest
       await ingest.start()
 
+      const engine = new EngineHost(this.#log, {
+        engine: this.#config.engine,
+        jobs: this.#config.jobs,
+        topics: INGEST_TOPICS,
+        logger: logger.child({ component: 'engine' }),
+      })
+      this.#engine = engine
+      await engine.start()
+
       const registry = new Registry()
       collectDefaultMetrics({ register: registry })
       registerLogMetrics(registry, this.#log)
       registerIngestMetrics(registry, () => ingest.status())
+      registerEngineMetrics(registry, () => engine.status())
       const status: Route = {
         method: 'GET',
         path: '/api/v1/ingest/status',
         handle: (_req, res) => sendJson(res, 200, ingest.status()),
       }
+      const engineStatus: Route = {
+        method: 'GET',
+        path: '/api/v1/engine/status',
+        handle: (_req, res) => sendJson(res, 200, engineStatusJson(engine)),
+      }
       this.#api = new ApiServer(this.#config.api, {
         logger: logger.child({ component: 'api' }),
-        routes: [...healthRoutes(() => this.readiness()), metricsRoute(registry), status],
+        routes: [...healthRoutes(() => this.readiness()), metricsRoute(registry), status, engineStatus],
       })
       await this.#api.start()
     } catch (err) {
@@ -140,16 +161,27 @@ export class AllInOne {
     this.#state = 'stopped'
   }
 
-  /** Reverse start order: stop taking requests, then close the log (flushes pending appends). */
+  /**
+   * Stop taking requests (API, then ingest), let the engine commit what it read, then close the log
+   * (flushes pending appends).
+   */
   async #stopComponents(): Promise<void> {
     const api = this.#api
     const ingest = this.#ingest
+    const engine = this.#engine
     const log = this.#log
     this.#api = undefined
     this.#ingest = undefined
+    this.#engine = undefined
     this.#log = undefined
     let firstError: unknown
-    for (const stop of [() => api?.shutdown(), () => ingest?.shutdown(), () => log?.close()]) {
+    const steps = [
+      () => api?.shutdown(),
+      () => ingest?.shutdown(),
+      () => engine?.shutdown(),
+      () => log?.close(),
+    ]
+    for (const stop of steps) {
       try {
         await stop()
       } catch (err) {
@@ -186,5 +218,25 @@ export class AllInOne {
     const onEvent: NonNullable<EmbeddedLogSettings['onEvent']> = ({ level, msg, ...fields }) =>
       logger[level](fields, msg)
     return this.#settings.clock === undefined ? { onEvent } : { onEvent, clock: this.#settings.clock }
+  }
+}
+
+/** The engine status as JSON: maps as objects, watermarks as ISO times (null before the first). */
+function engineStatusJson(engine: EngineHost): unknown {
+  const s = engine.status()
+  return {
+    workers: s.workers,
+    restarts: s.restarts,
+    tasks: s.tasks.map((t) => ({
+      job: t.job,
+      task: t.task,
+      epoch: t.epoch,
+      watermark: Math.abs(t.watermarkMs) < 8.64e15 ? new Date(t.watermarkMs).toISOString() : null,
+      recordsRead: t.recordsRead,
+      positions: Object.fromEntries(t.positions),
+      counters: Object.fromEntries(t.counters),
+      lastCommitMs: t.lastCommitMs,
+      lastSnapshotBytes: t.lastSnapshotBytes,
+    })),
   }
 }

@@ -1,5 +1,6 @@
 import { openEmbeddedLog } from '../../log/embedded/index.js'
 import type { EmbeddedLogConfig } from '../../log/embedded/index.js'
+import type { IsolationLevel } from '../../log/index.js'
 
 export interface StoredRecord {
   readonly partition: number
@@ -12,15 +13,20 @@ export interface StoredRecord {
  * Test-only: every record of `topic` in a (closed) data dir, opened read-only, in partition and
  * offset order. Values are copies.
  */
-export async function readTopic(logConfig: EmbeddedLogConfig, topic: string): Promise<StoredRecord[]> {
+export async function readTopic(
+  logConfig: EmbeddedLogConfig,
+  topic: string,
+  isolation: IsolationLevel = 'read_uncommitted',
+): Promise<StoredRecord[]> {
   const log = await openEmbeddedLog(logConfig, { readOnly: true })
   try {
     const described = await log.describeTopic(topic)
     const out: StoredRecord[] = []
     for (const p of described?.partitions ?? []) {
       let offset = p.logStartOffset
-      while (offset < p.highWatermark) {
-        const res = await log.read(topic, p.partition, offset, { maxBytes: 4 << 20 })
+      const end = isolation === 'read_committed' ? p.lastStableOffset : p.highWatermark
+      while (offset < end) {
+        const res = await log.read(topic, p.partition, offset, { maxBytes: 4 << 20, isolation })
         for (const r of res.records) {
           out.push({
             partition: p.partition,
