@@ -37,7 +37,8 @@ export class SeriesTable {
   /** Series slots ever used; `#free` holds the released ones below it. */
   #top = 0
   readonly #free: number[] = []
-  readonly #arenas: Float64Array[] = []
+  /** Per class, fixed-size chunks of blocks: growing never copies, and an empty class frees them. */
+  readonly #chunks: Float64Array[][] = []
   readonly #arenaTop: number[] = []
   readonly #arenaFree: number[][] = []
   /** Series in key order as of the last `ensureRanks`, with the stamp each had then. */
@@ -52,7 +53,7 @@ export class SeriesTable {
 
   constructor() {
     for (let c = 0; c < CLASSES; c++) {
-      this.#arenas.push(EMPTY)
+      this.#chunks.push([])
       this.#arenaTop.push(0)
       this.#arenaFree.push([])
     }
@@ -108,13 +109,14 @@ export class SeriesTable {
 
   /** The arena holding series s's samples (re-read after `append`: it may move). */
   arena(s: number): Float64Array {
-    return this.#arenas[this.sampleClass[s]!] ?? EMPTY
+    const c = this.sampleClass[s]!
+    return c < 0 ? EMPTY : this.#chunks[c]![(this.sampleBlock[s]! / BLOCKS[c]!) | 0]!
   }
 
   /** Index in `arena(s)` of the first stored sample. */
   base(s: number): number {
     const c = this.sampleClass[s]!
-    return c < 0 ? 0 : this.sampleBlock[s]! * ((2 << c) * SAMPLE)
+    return c < 0 ? 0 : (this.sampleBlock[s]! % BLOCKS[c]!) * ((2 << c) * SAMPLE)
   }
 
   /**
@@ -123,7 +125,7 @@ export class SeriesTable {
    */
   find(s: number, ts: number): number {
     if (!(ts <= this.maxTs[s]!)) return -1
-    const a = this.#arenas[this.sampleClass[s]!]!
+    const a = this.arena(s)
     const base = this.base(s)
     for (let p = base + (this.sampleLen[s]! - 1) * SAMPLE; p >= base; p -= SAMPLE) if (a[p] === ts) return p
     return -1
@@ -134,7 +136,7 @@ export class SeriesTable {
     const n = this.sampleLen[s]!
     if (c < 0 || n === 2 << c) this.#moveTo(s, c < 0 ? 0 : c + 1)
     const p = this.base(s) + n * SAMPLE
-    const a = this.#arenas[this.sampleClass[s]!]!
+    const a = this.arena(s)
     a[p] = ts
     a[p + 1] = value
     a[p + 2] = mask
@@ -146,7 +148,7 @@ export class SeriesTable {
   prune(s: number, minTs: number): void {
     const n = this.sampleLen[s]!
     if (n === 0) return
-    const a = this.#arenas[this.sampleClass[s]!]!
+    const a = this.arena(s)
     const base = this.base(s)
     let kept = 0
     for (let i = 0; i < n; i++) {
@@ -251,9 +253,10 @@ export class SeriesTable {
     const block = this.#alloc(c)
     const n = this.sampleLen[s]!
     if (n > 0) {
-      const from = this.#arenas[this.sampleClass[s]!]!
+      const from = this.arena(s)
       const at = this.base(s)
-      this.#arenas[c]!.set(from.subarray(at, at + n * SAMPLE), block * ((2 << c) * SAMPLE))
+      const to = this.#chunks[c]![(block / BLOCKS[c]!) | 0]!
+      to.set(from.subarray(at, at + n * SAMPLE), (block % BLOCKS[c]!) * ((2 << c) * SAMPLE))
     }
     this.#freeBlock(s)
     this.sampleClass[s] = c
@@ -264,15 +267,7 @@ export class SeriesTable {
     const free = this.#arenaFree[c]!
     if (free.length > 0) return free.pop()!
     const block = this.#arenaTop[c]!++
-    const doubles = (2 << c) * SAMPLE
-    const arena = this.#arenas[c]!
-    if ((block + 1) * doubles > arena.length) {
-      const grown = new Float64Array(
-        Math.max(doubles * 16, Math.ceil((arena.length * 1.5) / doubles) * doubles),
-      )
-      grown.set(arena)
-      this.#arenas[c] = grown
-    }
+    if (block % BLOCKS[c]! === 0) this.#chunks[c]!.push(new Float64Array(BLOCKS[c]! * (2 << c) * SAMPLE))
     return block
   }
 
@@ -284,7 +279,7 @@ export class SeriesTable {
     free.push(this.sampleBlock[s]!)
     // Series grow through the classes in step, so a class often empties whole: give its memory back.
     if (free.length === this.#arenaTop[c]) {
-      this.#arenas[c] = EMPTY
+      this.#chunks[c] = []
       this.#arenaTop[c] = 0
       free.length = 0
     }
@@ -298,6 +293,8 @@ export class SeriesTable {
 }
 
 const EMPTY = new Float64Array(0)
+/** Blocks per chunk by class: chunks of ~256 KB (at least one block). */
+const BLOCKS = Array.from({ length: CLASSES }, (_, c) => Math.max(1, Math.floor(32768 / ((2 << c) * SAMPLE))))
 
 function classFor(n: number): number {
   let c = 0
