@@ -12,7 +12,6 @@ import type { LateReason, LateRecord } from '../../windows/index.js'
 import { aggregateKind } from './aggregate-kind.js'
 import { SeriesTable } from './series-table.js'
 import { ADDED, DUPLICATE, LATE_CLOSED, REPLACE, TumblingTable } from './tumbling-table.js'
-import type { EmittedWindow } from './tumbling-table.js'
 
 /** One rollup result: the aggregate of one series over one window, as an upsert by identity. */
 export interface RollupRow {
@@ -147,24 +146,25 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
     const done = this.#watermarkMs + 1
     const rows: RollupRow[] = []
     const touched: number[] = []
-    const emitted: EmittedWindow[] = []
     const series = this.#series
     this.#tables.forEach((t, j) => {
-      const sizeMs = this.#sizes[j]!
-      emitted.length = 0
-      t.emit(done, emitted, touched)
-      for (const w of emitted) {
-        rows.push({
-          tenant: series.tenantOf[w.series]!,
-          series: series.labelsOf[w.series]!,
-          windowMs: sizeMs,
-          windowStart: w.windowStart,
-          windowEnd: w.windowStart + sizeMs,
-          revision: w.revision,
-          final: true,
-          aggregate: w.aggregate,
-        })
-      }
+      const windowMs = this.#sizes[j]!
+      t.emit(
+        done,
+        (s, windowStart, revision, aggregate) => {
+          rows.push({
+            tenant: series.tenantOf[s]!,
+            series: series.labelsOf[s]!,
+            windowMs,
+            windowStart,
+            windowEnd: windowStart + windowMs,
+            revision,
+            final: true,
+            aggregate,
+          })
+        },
+        touched,
+      )
     })
     if (touched.length > 0) this.#prune(touched, done)
     if (rows.length > 0) out.emit(rows)

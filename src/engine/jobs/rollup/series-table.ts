@@ -195,6 +195,11 @@ export class SeriesTable {
     this.#orderLen = n
   }
 
+  /** Series in the key order (after `ensureRanks`: every live series). */
+  get rankedCount(): number {
+    return this.#orderLen
+  }
+
   /** Series at a rank (after `ensureRanks`). */
   atRank(r: number): number {
     return this.#order[r]!
