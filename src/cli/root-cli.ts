@@ -14,6 +14,10 @@ export function createRootCli(version: string): CAC {
     'config <command>',
     'Check a pipeline config file: `vigil config validate FILE` (see `vigil config --help`)',
   )
+  cli.command(
+    'replay [command]',
+    'Reprocess retained input with a job into a new versioned output: `vigil replay --job rollups --from earliest`',
+  )
   cli.command('keys <command>', 'API keys for --auth keys: create, list, revoke (see `vigil keys --help`)')
   cli.usage('<command> [options]')
   configureHelp(cli, version)

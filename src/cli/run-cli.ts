@@ -2,6 +2,7 @@ import type { CAC } from 'cac'
 import { createConfigCli } from './config/config-cli.js'
 import { createKeysCli } from './keys/keys-cli.js'
 import { createLogCli } from './log/log-cli.js'
+import { createReplayCli } from './replay/replay-cli.js'
 import { packageVersion } from './package-version.js'
 import { formatCommandError } from './report-error.js'
 import { createRootCli } from './root-cli.js'
@@ -18,6 +19,7 @@ const groups: Readonly<Record<string, (version: string) => CAC>> = {
   log: createLogCli,
   keys: createKeysCli,
   config: createConfigCli,
+  replay: createReplayCli,
 }
 
 export async function runCli(args: readonly string[]): Promise<number> {

@@ -36,6 +36,8 @@ export interface TaskRunnerSettings {
    * reached its end, `done` is true; `finish()` then emits what operators hold and commits.
    */
   readonly endOffsets?: ReadonlyMap<string, number>
+  /** Where an input with no committed offset starts (`topic/partition` → offset; default its start). */
+  readonly startOffsets?: ReadonlyMap<string, number>
 }
 
 /** What a task reports about itself (engine status, metrics, replay progress). */
@@ -142,7 +144,8 @@ export class TaskRunner<In, Out> {
       const committed = committer.recovered.offsets.get(input.topic)?.get(input.partition)
       const described = await this.#log.describeTopic(input.topic)
       const start = described?.partitions.find((p) => p.partition === input.partition)?.logStartOffset ?? 0
-      this.#positions.set(key(input), Math.max(committed ?? 0, start))
+      const from = committed ?? this.#s.startOffsets?.get(key(input)) ?? 0
+      this.#positions.set(key(input), Math.max(from, start))
       this.#watermarks.addPartition(key(input), now)
     }
     this.#epoch = committer.recovered.lastEpoch + 1
@@ -159,7 +162,10 @@ export class TaskRunner<In, Out> {
       const k = key(input)
       const from = this.#positions.get(k)!
       const end = this.#s.endOffsets?.get(k) ?? Number.POSITIVE_INFINITY
-      if (from >= end) continue
+      if (from >= end) {
+        this.#watermarks.removePartition(k)
+        continue
+      }
       const res = await this.#log.read(input.topic, input.partition, from, {
         isolation: 'read_committed',
         maxBytes: this.#s.maxPollBytes ?? 1 << 20,
@@ -181,6 +187,8 @@ export class TaskRunner<In, Out> {
         this.#job.operator.processBatch(batch, this.#context(), out)
       }
       this.#positions.set(k, next)
+      // A bounded input that ended stops holding the watermark back (as an idle one would live).
+      if (next >= end) this.#watermarks.removePartition(k)
     }
     this.#recordsRead += read
     const advanced = this.#watermarks.advance(this.#s.clock.nowMs())

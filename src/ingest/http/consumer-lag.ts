@@ -1,10 +1,14 @@
 import type { Log } from '../../log/index.js'
 
+/** Consumer groups of `vigil replay` runs (see engine/replay). */
+const REPLAY_GROUP_PREFIX = 'vigil.replay.'
+
 /**
  * Polls consumer-group lag on the ingest topics (high watermark minus committed offset, per
  * partition) and keeps the largest value, so admission control reads a number instead of querying
  * the log per request. Groups that never committed on a partition are not counted (they have not
- * started). Polls every `intervalMs` on an unref'd timer; `stop()` ends it.
+ * started), nor are replays (`vigil.replay.*`: reprocessing history is behind by design and must not
+ * slow live ingest). Polls every `intervalMs` on an unref'd timer; `stop()` ends it.
  */
 export class ConsumerLagMonitor {
   readonly #log: Log
@@ -47,6 +51,7 @@ export class ConsumerLagMonitor {
       }
       let max = 0
       for (const group of await this.#log.listGroups()) {
+        if (group.startsWith(REPLAY_GROUP_PREFIX)) continue
         for (const o of await this.#log.fetchOffsets(group)) {
           if (!this.#topics.has(o.topic)) continue
           const end = hwm.get(`${o.topic}\u0000${o.partition}`)
