@@ -60,7 +60,7 @@ export function createDefaultEngineConfig(): EngineConfig {
   return {
     checkpointInterval: 1_000,
     maxOutOfOrderness: 5_000,
-    idleTimeout: 30_000,
+    idleTimeout: 5_000,
     allowedLateness: 60_000,
     tasks: 2,
   }
