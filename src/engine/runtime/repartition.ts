@@ -1,4 +1,4 @@
-import { PipelineError } from '../../core/index.js'
+import { PipelineError, keyPartition } from '../../core/index.js'
 import type { Log, LogRecord } from '../../log/index.js'
 import type { Batch, Keyed } from '../api/index.js'
 import type { InputPartition, OutputAppend, TaskJob } from './task-job.js'
@@ -31,7 +31,8 @@ export interface RepartitionCodec<T> {
 export interface RepartitionOutput {
   readonly topic: string
   readonly partitions: number
-  readonly partitionOf: KeyPartitioner
+  /** Default `keyPartition` (FNV-1a 32 of the key mod partitions, the hash ingest uses too). */
+  readonly partitionOf?: KeyPartitioner
 }
 
 /**
@@ -42,7 +43,8 @@ export function repartitionOutput<T>(
   codec: RepartitionCodec<T>,
   output: RepartitionOutput,
 ): (batch: Batch<Keyed<T>>) => OutputAppend[] {
-  const { topic, partitions, partitionOf } = output
+  const { topic, partitions } = output
+  const partitionOf = output.partitionOf ?? keyPartition
   return (batch) => {
     const byPartition = new Map<number, LogRecord[]>()
     for (const { key, value } of batch) {

@@ -1,3 +1,5 @@
+import { fnv1a32 } from '../../core/fnv1a.js'
+
 /**
  * The partition of a (tenant, service) pair: FNV-1a (32 bit) over the UTF-16 code units of
  * `tenant + "\0" + service`, modulo the partition count (DESIGN.md §5: partition key
@@ -6,17 +8,7 @@
  * (bounded; the cache is cleared when it grows past `maxEntries`).
  */
 export function partitionOf(tenant: string, service: string, partitions: number): number {
-  let h = 0x811c9dc5
-  const mix = (s: string): void => {
-    for (let i = 0; i < s.length; i++) {
-      h ^= s.charCodeAt(i)
-      h = Math.imul(h, 0x01000193)
-    }
-  }
-  mix(tenant)
-  h = Math.imul(h, 0x01000193) // the "\0" separator (xor with 0 is a no-op)
-  mix(service)
-  return (h >>> 0) % partitions
+  return fnv1a32(tenant, service) % partitions
 }
 
 export class PartitionCache {
