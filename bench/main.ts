@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { writeSection } from './docs-file.js'
 import { decodeSuite } from './decode/decode-suite.js'
+import { engineSuite } from './engine/engine-suite.js'
 import { ingestSuite } from './ingest/ingest-suite.js'
 import { describeMachine } from './machine.js'
 import { logSuite } from './log/log-suite.js'
@@ -16,7 +17,7 @@ import type { BenchSuite } from './suite.js'
 import { removeLiveTempDirs } from './temp-dir.js'
 
 /** Every suite, in the order `npm run bench` runs them. Add new suites here. */
-export const suites: readonly BenchSuite[] = [logSuite, decodeSuite, ingestSuite]
+export const suites: readonly BenchSuite[] = [logSuite, decodeSuite, ingestSuite, engineSuite]
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 

@@ -1,0 +1,130 @@
+import * as os from 'node:os'
+import { summarize } from '../stats.js'
+import type { BenchOptions, BenchSuite, SuiteReport } from '../suite.js'
+import { withTempDir } from '../temp-dir.js'
+import { buildLatencyPool, measureLatency } from './latency.js'
+import type { LatencySample } from './latency.js'
+import { engineBenchPlan, seriesLabel } from './plan.js'
+import { renderEngineReport } from './report.js'
+import type { LatencyCase, SnapshotCase, ThroughputCase } from './report.js'
+import { measureSnapshot } from './snapshot.js'
+import { measureThroughput } from './throughput.js'
+
+/**
+ * `npm run bench -- engine`: the built-in rollups job on the engine's worker threads. (1) Rollup
+ * throughput of an EngineHost (2 tasks, both cores) over a pre-filled embedded log at 10k and 1M
+ * series; (2) checkpoint duration and size, from the tasks' commits and from a RollupOperator
+ * snapshot in isolation; (3) end-to-end latency of a server process (ingest + engine, as
+ * `vigil start`) at 50 % and 80 % of the 10k-series throughput, from the ingest ack of the data
+ * that moves the watermark past a window's end to that window's result being visible read_committed.
+ */
+export const engineSuite: BenchSuite = {
+  name: 'engine',
+  description: 'rollup job throughput on 2 worker threads, checkpoint cost, end-to-end result latency',
+  run: runEngineSuite,
+}
+
+async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
+  const plan = engineBenchPlan(options.quick, options.runs)
+  const started = performance.now()
+  const wanted = (id: string): boolean => options.only === undefined || id.includes(options.only)
+
+  const throughput: ThroughputCase[] = plan.throughput
+    .map((spec) => ({ ...spec, id: `throughput/${seriesLabel(spec.series)}`, samples: [], errors: [] }))
+    .filter((c) => wanted(c.id))
+  for (let run = 1; run <= plan.runs; run++) {
+    for (const c of throughput) {
+      try {
+        const s = await measureThroughput(plan, c.series, c.steps, options.dataRoot, c.maxSeconds)
+        c.samples.push(s)
+        options.progress(
+          `  run ${run}/${plan.runs} ${c.id.padEnd(16)} ${Math.round(s.samples / s.seconds).toLocaleString('en-US')} samples/s ` +
+            `(${s.samples.toLocaleString('en-US')} samples in ${s.seconds.toFixed(2)} s, CPU ${s.cpuCores.toFixed(2)} cores, ` +
+            `${s.commits.length} commits seen${s.capped ? `, CAPPED at ${c.maxSeconds} s of ${s.prefilledSamples.toLocaleString('en-US')}` : ''}; pre-fill ${s.prefill.seconds.toFixed(1)} s, ${(s.prefill.bytes / 2 ** 20).toFixed(0)} MiB)`,
+        )
+      } catch (err) {
+        c.errors.push(message(err))
+        options.progress(`  run ${run}/${plan.runs} ${c.id}: FAILED: ${message(err)}`)
+      }
+    }
+  }
+
+  const snapshots: SnapshotCase[] = plan.snapshotSeries
+    .map((series) => ({ id: `snapshot/${seriesLabel(series)}`, series, samples: [], errors: [] }))
+    .filter((c) => wanted(c.id))
+  for (const c of snapshots) {
+    for (let run = 1; run <= plan.runs; run++) {
+      try {
+        const s = measureSnapshot(c.series, plan.snapshotSteps)
+        c.samples.push(s)
+        options.progress(
+          `  run ${run}/${plan.runs} ${c.id.padEnd(16)} snapshot ${s.snapshotMs.toFixed(1)} ms, ` +
+            `${(s.bytes / 2 ** 20).toFixed(2)} MiB, restore ${s.restoreMs.toFixed(1)} ms`,
+        )
+      } catch (err) {
+        c.errors.push(message(err))
+        options.progress(`  run ${run}/${plan.runs} ${c.id}: FAILED: ${message(err)}`)
+      }
+    }
+  }
+
+  const ref = throughput.find((c) => c.series === plan.latency.series && c.samples.length > 0)
+  const measuredMax =
+    ref === undefined ? undefined : summarize(ref.samples.map((s) => s.samples / s.seconds)).median
+  const maxRate =
+    plan.quick || measuredMax === undefined ? plan.latency.fallbackMaxSamplesPerSecond : measuredMax
+  const latency: LatencyCase[] = []
+  for (const fraction of plan.latency.loadFractions) {
+    const cases = plan.latency.checkpointIntervalsMs
+      .map((checkpointIntervalMs) => ({
+        id: `latency/${Math.round(fraction * 100)}%/checkpoint-${checkpointIntervalMs}ms`,
+        fraction,
+        checkpointIntervalMs,
+        samples: [] as LatencySample[],
+        errors: [] as string[],
+      }))
+      .filter((c) => wanted(c.id))
+    if (cases.length === 0) continue
+    options.progress(
+      `  building the ${Math.round(fraction * 100)}% load (${Math.round(fraction * maxRate).toLocaleString('en-US')} samples/s)…`,
+    )
+    const pool = buildLatencyPool(plan.latency, fraction * maxRate)
+    for (let run = 1; run <= plan.runs; run++) {
+      for (const c of cases) {
+        try {
+          const s = await withTempDir(options.dataRoot, 'engine-latency', (dir) =>
+            measureLatency(plan.latency, pool, dir, c.checkpointIntervalMs),
+          )
+          c.samples.push(s)
+          const l = summarize(s.latenciesMs)
+          options.progress(
+            `  run ${run}/${plan.runs} ${c.id.padEnd(30)} acked ${Math.round(s.ackedSamplesPerSecond).toLocaleString('en-US')}/s ` +
+              `of ${Math.round(s.offeredSamplesPerSecond).toLocaleString('en-US')}/s, ${s.latenciesMs.length} windows, ` +
+              `median ${l.median.toFixed(0)} ms, max ${l.max.toFixed(0)} ms, missing ${s.missing}, server CPU ${s.serverCpuCores.toFixed(2)}`,
+          )
+        } catch (err) {
+          c.errors.push(message(err))
+          options.progress(`  run ${run}/${plan.runs} ${c.id}: FAILED: ${message(err)}`)
+        }
+      }
+    }
+    latency.push(...cases)
+  }
+
+  return renderEngineReport({
+    plan,
+    command: options.command,
+    machine: options.machine,
+    throughput,
+    snapshots,
+    latency,
+    maxRate,
+    maxRateMeasured: !plan.quick && measuredMax !== undefined,
+    elapsedSeconds: (performance.now() - started) / 1000,
+    loadAverageAtEnd: os.loadavg()[0] ?? Number.NaN,
+  })
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

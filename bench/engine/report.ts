@@ -1,0 +1,296 @@
+import type { MachineInfo } from '../machine.js'
+import { machineLines } from '../machine.js'
+import { fmt, fmtRatio, fmtSummary, summarize } from '../stats.js'
+import type { Summary } from '../stats.js'
+import type { SuiteReport } from '../suite.js'
+import { renderMarkdown, renderText } from '../table.js'
+import type { Table } from '../table.js'
+import type { LatencySample } from './latency.js'
+import { GOAL_P99_MS, GOAL_SAMPLES_PER_SECOND } from './plan.js'
+import type { EngineBenchPlan } from './plan.js'
+import { MAX_RESTORE_SERIES } from './snapshot.js'
+import type { SnapshotSample } from './snapshot.js'
+import type { ThroughputSample } from './throughput.js'
+
+export interface ThroughputCase {
+  readonly id: string
+  readonly series: number
+  readonly steps: number
+  readonly maxSeconds: number
+  readonly samples: ThroughputSample[]
+  readonly errors: string[]
+}
+
+export interface SnapshotCase {
+  readonly id: string
+  readonly series: number
+  readonly samples: SnapshotSample[]
+  readonly errors: string[]
+}
+
+export interface LatencyCase {
+  readonly id: string
+  readonly fraction: number
+  readonly checkpointIntervalMs: number
+  readonly samples: LatencySample[]
+  readonly errors: string[]
+}
+
+export interface EngineResults {
+  readonly plan: EngineBenchPlan
+  readonly command: string
+  readonly machine: MachineInfo
+  readonly throughput: readonly ThroughputCase[]
+  readonly snapshots: readonly SnapshotCase[]
+  readonly latency: readonly LatencyCase[]
+  /** The reference of the latency loads (samples/s). */
+  readonly maxRate: number
+  readonly maxRateMeasured: boolean
+  readonly elapsedSeconds: number
+  readonly loadAverageAtEnd: number
+}
+
+const MiB = 2 ** 20
+const rate = (s: ThroughputSample): number => s.samples / s.seconds
+const med = <T>(xs: readonly T[], pick: (x: T) => number): number => summarize(xs.map(pick)).median
+
+/** Nearest-rank percentile (p in 0..100) of unsorted values. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
+}
+
+export function throughputTable(r: EngineResults): Table {
+  return {
+    header: ['Case', 'Series', 'Samples read', 'Samples/s', 'CPU cores', 'Result records', 'Goal ≥ 1M/s'],
+    numeric: [1, 2, 3, 4, 5],
+    rows: r.throughput
+      .filter((c) => c.samples.length > 0)
+      .map((c) => {
+        const s = summarize(c.samples.map(rate))
+        return [
+          c.id,
+          fmt(c.series),
+          `${fmt(med(c.samples, (x) => x.samples))}${c.samples.some((x) => x.capped) ? ` of ${fmt(c.samples[0]!.prefilledSamples)} (capped)` : ''}`,
+          fmtSummary(s),
+          med(c.samples, (x) => x.cpuCores).toFixed(2),
+          fmt(med(c.samples, (x) => x.resultRecords)),
+          goal(s.median),
+        ]
+      }),
+  }
+}
+
+function goal(v: number): string {
+  return v >= GOAL_SAMPLES_PER_SECOND ? 'met' : `NOT met (${fmtRatio(GOAL_SAMPLES_PER_SECOND / v)} short)`
+}
+
+export function commitTable(r: EngineResults): Table {
+  return {
+    header: [
+      'Case',
+      'Commits',
+      'Commit ms median',
+      'Commit ms max',
+      'Snapshot MiB median',
+      'Snapshot MiB max',
+    ],
+    numeric: [1, 2, 3, 4, 5],
+    rows: r.throughput
+      .filter((c) => c.samples.length > 0)
+      .map((c) => {
+        const commits = c.samples.flatMap((s) => s.commits)
+        const ms = summarize(commits.map((x) => x.commitMs))
+        const mib = summarize(commits.map((x) => x.snapshotBytes / MiB))
+        return [c.id, String(commits.length), fmt(ms.median), fmt(ms.max), fmt(mib.median), fmt(mib.max)]
+      }),
+  }
+}
+
+export function snapshotTable(r: EngineResults): Table {
+  return {
+    header: ['Case', 'Series', 'Snapshot MiB', 'B/series', 'snapshot() ms', 'MB/s', 'restore() ms'],
+    numeric: [1, 2, 3, 4, 5, 6],
+    rows: r.snapshots
+      .filter((c) => c.samples.length > 0)
+      .map((c) => {
+        const bytes = med(c.samples, (s) => s.bytes)
+        const ms: Summary = summarize(c.samples.map((s) => s.snapshotMs))
+        return [
+          c.id,
+          fmt(c.series),
+          fmt(bytes / MiB),
+          fmt(bytes / c.series),
+          fmtSummary(ms),
+          fmt(bytes / 1e6 / (ms.median / 1000)),
+          c.samples.every((s) => Number.isNaN(s.restoreMs))
+            ? `not timed (> ${fmt(MAX_RESTORE_SERIES)} series)`
+            : fmtSummary(summarize(c.samples.map((s) => s.restoreMs))),
+        ]
+      }),
+  }
+}
+
+export function latencyTable(r: EngineResults): Table {
+  return {
+    header: [
+      'Case',
+      'Offered samples/s',
+      'Acked samples/s',
+      'Windows',
+      'p50 ms',
+      'p99 ms',
+      'Max ms',
+      'Missing',
+      'Non-2xx',
+      'Server CPU',
+      'Send lag max ms',
+    ],
+    numeric: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    rows: r.latency
+      .filter((c) => c.samples.length > 0)
+      .map((c) => [
+        c.id,
+        fmt(med(c.samples, (s) => s.offeredSamplesPerSecond)),
+        fmtSummary(summarize(c.samples.map((s) => s.ackedSamplesPerSecond))),
+        String(c.samples.reduce((n, s) => n + s.latenciesMs.length, 0)),
+        fmtSummary(summarize(c.samples.map((s) => percentile(s.latenciesMs, 50)))),
+        fmtSummary(summarize(c.samples.map((s) => percentile(s.latenciesMs, 99)))),
+        fmt(Math.max(...c.samples.flatMap((s) => s.latenciesMs))),
+        String(c.samples.reduce((n, s) => n + s.missing, 0)),
+        String(c.samples.reduce((n, s) => n + s.failures, 0)),
+        `${(100 * med(c.samples, (s) => s.serverCpuCores)).toFixed(0)}%`,
+        fmt(med(c.samples, (s) => s.maxSendLagMs)),
+      ]),
+  }
+}
+
+export function goalLines(r: EngineResults): string[] {
+  const lines: string[] = []
+  const tp = r.throughput.filter((c) => c.samples.length > 0)
+  if (tp.length > 0)
+    lines.push(
+      `Goal ≥ 1,000,000 samples/s (rollups, both cores): ${tp
+        .map((c) => {
+          const v = summarize(c.samples.map(rate)).median
+          return `${c.id.split('/')[1]} series ${fmt(v)} (${goal(v)})`
+        })
+        .join('; ')}.`,
+    )
+  const at80 = r.latency.filter((c) => c.fraction === 0.8 && c.samples.length > 0)
+  if (at80.length > 0)
+    lines.push(
+      `Goal p99 < 1 s at 80 % load: ${at80
+        .map((c) => {
+          const p99 = summarize(c.samples.map((s) => percentile(s.latenciesMs, 99))).median
+          const missing = c.samples.reduce((n, s) => n + s.missing, 0)
+          const met = p99 < GOAL_P99_MS && missing === 0
+          return `checkpoint ${c.checkpointIntervalMs} ms: p99 ${fmt(p99)} ms (${met ? 'met' : 'NOT met'})`
+        })
+        .join('; ')}.`,
+    )
+  return lines
+}
+
+function errorLines(r: EngineResults): string[] {
+  return [...r.throughput, ...r.snapshots, ...r.latency].flatMap((c) =>
+    c.errors.map((e) => `${c.id} failed: ${e.split('\n')[0] ?? ''}`),
+  )
+}
+
+export function renderEngineReport(r: EngineResults): SuiteReport {
+  const tables: [string, Table][] = [
+    ['Rollup throughput', throughputTable(r)],
+    ['Checkpoints during the throughput runs', commitTable(r)],
+    ['RollupOperator snapshot in isolation', snapshotTable(r)],
+    ['End-to-end latency', latencyTable(r)],
+  ]
+  const text = [
+    ...tables.flatMap(([title, t]) => [title, renderText(t), '']),
+    ...goalLines(r),
+    ...errorLines(r),
+  ].join('\n')
+  return { text, markdown: renderMarkdown2(r, tables) }
+}
+
+function renderMarkdown2(r: EngineResults, tables: readonly [string, Table][]): string {
+  const p = r.plan
+  const l = p.latency
+  const tp = r.throughput
+    .map((c) => `${c.id.split('/')[1]}: ${fmt(c.series)} series × ${fmt(c.steps)} steps`)
+    .join(', ')
+  const [tpTable, commits, snapshots, latency] = tables.map(([, t]) => renderMarkdown(t))
+  return [
+    '## Engine',
+    '',
+    `Command: \`${r.command}\` (code: \`bench/engine/\`; the suite took ${r.elapsedSeconds.toFixed(0)} s, ` +
+      `1-min load average at its end ${r.loadAverageAtEnd.toFixed(2)}; the machine is shared, so absolute figures move between runs).`,
+    '',
+    ...machineLines(r.machine).map((line) => `- ${line}`),
+    '',
+    '### Rollup throughput',
+    '',
+    `Setup. A fresh embedded log (fsync none: the pre-fill is not measured) gets topic \`vigil.ingest.metrics\` ` +
+      `with ${p.partitions} partitions, pre-filled with MetricBatch records of ${fmt(p.batchSamples)} samples ` +
+      `(MetricBatchBuilder + encodeMetricBatch; series \`i\` on partition \`i mod ${p.partitions}\`, one sample per series ` +
+      `per 10 s step, timestamps advancing; ${tp}). Then an \`EngineHost\` starts in the bench process ` +
+      `(as in \`vigil start\`: the log served from the main thread over message ports, one worker thread per task) ` +
+      `with the rollups job only (windows 10 s and 1 m; red and log counts disabled), engine.tasks ${p.tasks}, ` +
+      `checkpointInterval ${p.checkpointIntervalMs} ms, other engine settings at their defaults. Timed from ` +
+      '`start()` resolving (workers running) until every task’s positions reach the end offsets; workers report ' +
+      'status about once a second, so the end is interpolated between the last two status reports at the rate ' +
+      `of the interval before. A run stops at a time cap (${r.throughput.map((c) => `${c.id.split('/')[1]}: ${c.maxSeconds} s`).join(', ')}); ` +
+      'a capped run’s rate is the samples read by the last status report ÷ its time, marked “capped”. CPU cores = process CPU (all threads) over the run ÷ wall time. Result records = ' +
+      `ResultBatch records on \`vigil.results.rollups\`. Medians of ${p.runs} runs with (min–max).`,
+    '',
+    tpTable ?? '',
+    '',
+    '### Checkpoints',
+    '',
+    'During the throughput runs: every commit the tasks reported (`lastCommitMs` — barrier, output flush, ' +
+      'snapshot, wrap and the transactional commit of outputs + state + offsets — and `lastSnapshotBytes`), ' +
+      `deduplicated by (task, epoch), pooled over the runs. Status is sampled once a second and commits come once a ` +
+      'second, so some commits are not seen.',
+    '',
+    commits ?? '',
+    '',
+    `In isolation: one \`RollupOperator\` (windows 10 s and 1 m) fed ${p.snapshotSteps} steps of every series with the ` +
+      'watermark following the data (the steady state: an open 10 s window and a filling 1 m window per series), ' +
+      'then `snapshot()` + framing timed, and `restore()` of those bytes into a fresh operator. One task holds ' +
+      `half the series, so a task’s snapshot in the engine is about half of this. Medians of ${p.runs} runs with (min–max).`,
+    '',
+    snapshots ?? '',
+    '',
+    '### End-to-end latency',
+    '',
+    `Setup. A server child process runs what \`vigil start\` runs minus the API listener: the embedded log ` +
+      '(default config, fsync=interval), `IngestGateway` and `EngineHost`, composed as `AllInOne` does ' +
+      '(`bench/engine/latency-server.ts`). It is not `vigil start` itself because the result topic must be read ' +
+      'read_committed and `vigil start` offers no way to: the log directory is locked by the server, and ' +
+      '`/api/v1/engine/status` is refreshed only once a second by the workers. So the server’s main thread tails ' +
+      `\`vigil.results.rollups\` read_committed every 2 ms and prints when each result record became visible. Config: ` +
+      `rollups only, windows ${l.windowsMs.map((w) => `${w / 1000} s`).join(' and ')}, engine.tasks 2, ` +
+      `maxOutOfOrderness 0, idleTimeout ${l.idleTimeoutMs} ms, allowedLateness 0, checkpointInterval as in the case ` +
+      `name (${l.checkpointIntervalsMs.join(' ms and ')} ms; 1 s is the default). The bench process sends ` +
+      `remote_write requests (\`vigil gen\` builders, ${fmt(l.series)} series, 5 services, pre-encoded) on a fixed ` +
+      `schedule, one every ${l.requestStepMs} ms with ${fmt(l.series)}-series sweeps, request \`i\` carrying event ` +
+      `time start + i·${l.requestStepMs} ms, so event time advances like wall time (≤ ${l.connections} connections, ` +
+      `≤ 64 requests in flight). Load = fraction × ${fmt(r.maxRate)} samples/s ` +
+      `(${r.maxRateMeasured ? 'the 10k-series rollup throughput measured above' : 'a fixed reference rate: the throughput case did not run or --quick'}). ` +
+      `Each run warms up ${l.warmupSeconds} s and measures ${l.seconds} s. Per window end W of the ${Math.min(...l.windowsMs) / 1000} s ` +
+      'windows in the measured part and per task: latency = (time the first result record with windowEnd ≥ W is ' +
+      'read_committed on that task’s partition of `vigil.results.rollups`) − (time of the first 2xx of a request ' +
+      'whose samples have ts ≥ W, i.e. of the data that lets the watermark pass W with maxOutOfOrderness 0). It ' +
+      'covers the engine reading the ingest topic, the window firing, and the epoch’s commit; the tail’s 2 ms ' +
+      'poll adds ≤ 2 ms. Both processes stamp times with `performance.timeOrigin + performance.now()`. Missing = ' +
+      `window ends never visible within 5 s after the load stopped. Per-run p50 and p99, medians of ${p.runs} runs ` +
+      'with (min–max); Max is over all runs. Server CPU = utime+stime of the server over the measured window ' +
+      '(100% = one core); the load client shares the 2 cores.',
+    '',
+    latency ?? '',
+    '',
+    ...goalLines(r).map((line) => `- **${line}**`),
+    ...errorLines(r).map((line) => `- ${line}`),
+  ].join('\n')
+}
