@@ -28,8 +28,10 @@ export function formatStartupHint(options: StartupHintOptions): string {
     `             or point an OTel exporter at OTEL_EXPORTER_OTLP_ENDPOINT=${ingest}`,
     `  Try        curl ${base}/readyz`,
     `             curl ${base}/api/v1/ingest/status`,
+    `             curl ${base}/api/v1/engine/status`,
     `             curl ${base}/metrics`,
     `  Inspect    vigil log inspect --data-dir ${options.dataDir}`,
+    `  Results    vigil log dump --data-dir ${options.dataDir} --topic vigil.results.rollups --full`,
     `  Stop       Ctrl-C (SIGINT) or SIGTERM`,
     '',
   ].join('\n')
