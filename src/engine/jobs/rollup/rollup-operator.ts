@@ -73,15 +73,14 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
 
   constructor(settings: RollupSettings) {
     if (settings.windowsMs.length > 30) throw new RangeError('a rollup takes at most 30 window sizes')
-    let resolved = { allowedLatenessMs: settings.allowedLatenessMs, maxOpenWindows: 0 }
-    for (const sizeMs of settings.windowsMs) {
-      resolved = resolveWindowSettings({
-        assigner: tumbling(sizeMs),
-        accumulator: aggregateKind(),
-        allowedLatenessMs: settings.allowedLatenessMs,
-        ...(settings.maxOpenWindows === undefined ? {} : { maxOpenWindows: settings.maxOpenWindows }),
-      })
-    }
+    for (const sizeMs of settings.windowsMs) tumbling(sizeMs) // throws on a bad size
+    // Lateness and maxOpenWindows checked and defaulted exactly as KeyedWindows does.
+    const resolved = resolveWindowSettings({
+      assigner: tumbling(settings.windowsMs[0] ?? 1),
+      accumulator: aggregateKind(),
+      allowedLatenessMs: settings.allowedLatenessMs,
+      ...(settings.maxOpenWindows === undefined ? {} : { maxOpenWindows: settings.maxOpenWindows }),
+    })
     this.#sizes = [...settings.windowsMs]
     this.#lateness = resolved.allowedLatenessMs
     this.#maxOpen = resolved.maxOpenWindows
