@@ -14,7 +14,17 @@ import {
   runUntilKilled,
 } from '../../../test/crash/harness.js'
 import { openEmbeddedLog } from '../../log/embedded/index.js'
-import { ROLLUP_INPUT, ROLLUP_OUTPUT, ROLLUP_WINDOW_MS, writeMetricInput } from './testing/rollup-test-job.js'
+import { lateTopic, resultTopic } from '../jobs/built-in/built-in-jobs.js'
+import {
+  RollupCrashInput,
+  checkRollupResults,
+  committedLateRecords,
+  committedResultRows,
+  rollupReference,
+  sampleKinds,
+} from './testing/rollup-crash-input.js'
+import type { RollupCheck } from './testing/rollup-crash-input.js'
+import type { ProtocolBreak } from './testing/protocol-tap.js'
 import {
   COUNT_INPUT,
   COUNT_OUTPUT,
@@ -24,18 +34,47 @@ import {
 } from './testing/counting-job.js'
 
 /**
- * Engine crash test (issue 4, point 7, first part): a child runs a task of the counting job with a
+ * Engine crash tests (issue 4): a child process (test/crash/engine-task.ts) runs one task with a
  * 10 ms checkpoint interval over a growing input; the harness `kill -9`s it at random instants —
- * while reading, processing, appending outputs, or committing; every third run exactly between
- * the steps of a commit (snapshot appended / offsets added / committed) — and restarts it, at least
- * VIGIL_CRASH_CYCLES times (default 30 here). Afterwards the committed (read_committed) output must
- * be exactly that of an uninterrupted run: per key 1, 2, … N, with no repeat and no gap, N the
- * number of input events of the key. VIGIL_CRASH_SEED replays a run's random choices.
+ * while starting or recovering, reading, processing, appending outputs, or committing; every third
+ * run exactly between two steps of a commit (snapshot appended / offsets added / committed: the
+ * child announces the step and stops there until the kill) — and restarts it. Afterwards the
+ * committed (read_committed) output must be exactly that of an uninterrupted run:
+ *
+ * 1. the counting job: per key 1, 2, … N, with no repeat and no gap;
+ * 2. the real built-in rollup job (10 s and 1 min windows, 5 s allowed lateness, 2 s
+ *    out-of-orderness, a late topic) over generated input with disorder, duplicates, late data
+ *    within the allowed lateness and data far too late (testing/rollup-crash-input.ts): the newest
+ *    revision of every window equals an offline group-by, with nothing missing, extra or
+ *    duplicated, and the late topic holds exactly the too-late samples, each once;
+ * 3. the same rollup harness with the commit protocol broken on purpose must report the damage.
+ *
+ * Each of 1 and 2 kills VIGIL_CRASH_CYCLES times (default 30). VIGIL_CRASH_SEED replays a run's
+ * random choices (kill instants and the generated input).
  */
 const script = fileURLToPath(new URL('../../../test/crash/engine-task.js', import.meta.url))
 const KEYS = 20
 const EVENTS_PER_ROUND = 5_000
 const PHASES = ['state-appended', 'offsets-added', 'committed'] as const
+
+/** Child arguments: stop at the `nth` occurrence of commit step `phase` (until killed). */
+function holdArgs(phase: string, nth: number): string[] {
+  return ['--hold-at', phase, '--hold-nth', String(nth)]
+}
+
+const isHoldLine = (line: string): boolean => line.startsWith('hold ')
+
+/** Runs the child to the end, undisturbed; fails with its stderr unless it exits with 0. */
+async function runToEnd(args: readonly string[]): Promise<void> {
+  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.setEncoding('utf8')
+    child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8000)))
+    child.on('close', (code) => resolve({ code, stderr }))
+  })
+  assert.equal(code, 0, `the task failed:\n${stderr}`)
+}
 
 test('engine: kill -9 a task at random instants; the committed output equals an uninterrupted run', async (t) => {
   const seed = crashSeed()
@@ -69,12 +108,10 @@ test('engine: kill -9 a task at random instants; the committed output equals an 
         const phase = kills % 3 === 2 ? PHASES[rng.int(0, PHASES.length - 1)]! : undefined
         await runUntilKilled({
           script,
-          args: phase === undefined ? [dir] : [dir, '10', 'phases'],
+          args: phase === undefined ? [dir] : [dir, ...holdArgs(phase, rng.int(1, 3))],
           killAfterMs: fromSpawn ? rng.int(20, 150) : rng.int(1, 60),
           killFrom: fromSpawn && phase === undefined ? 'spawn' : 'ready',
-          ...(phase === undefined
-            ? {}
-            : { killOnLine: (line: string) => line.startsWith(`phase ${phase} `) }),
+          ...(phase === undefined ? {} : { killOnLine: isHoldLine, killAfterMs: 20_000 }),
         })
         kills++
       } catch (err) {
@@ -86,11 +123,7 @@ test('engine: kill -9 a task at random instants; the committed output equals an 
       }
     }
     // A last run to completion, undisturbed.
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [script, dir], { stdio: 'ignore' })
-      child.on('close', resolve)
-    })
-    assert.equal(code, 0)
+    await runToEnd([dir])
     const log = await openEmbeddedLog({ dataDir: dir, fsync: 'none' })
     let outputs: string[]
     try {
@@ -112,120 +145,135 @@ test('engine: kill -9 a task at random instants; the committed output equals an 
   }
 })
 
-test('engine: kill -9 the rollup task; the committed window results equal an offline reference', async (t) => {
+/** Records per partition added at a time (100 s of event time; late samples start at record 60). */
+const ROLLUP_ROUND = 100
+
+async function addRollupRound(dir: string, input: RollupCrashInput): Promise<void> {
+  const log = await openEmbeddedLog({ dataDir: dir, fsync: 'none' })
+  try {
+    await input.append(log, ROLLUP_ROUND)
+    await log.createTopic(resultTopic('rollups'), { partitions: 1 })
+    await log.createTopic(lateTopic('rollups'), { partitions: 1 })
+  } finally {
+    await log.close()
+  }
+}
+
+/** Committed rollup rows and late records of `dir`, checked against the offline reference. */
+async function checkRollups(dir: string, input: RollupCrashInput): Promise<RollupCheck> {
+  const log = await openEmbeddedLog({ dataDir: dir, fsync: 'none' })
+  try {
+    const rows = await committedResultRows(log, resultTopic('rollups'), 0)
+    const late = await committedLateRecords(log, lateTopic('rollups'), 0)
+    return checkRollupResults(rows, late, rollupReference(input.samples))
+  } finally {
+    await log.close()
+  }
+}
+
+function describeInput(input: RollupCrashInput): string {
+  const byKind = sampleKinds.map((k) => `${input.samples.filter((s) => s.kind === k).length} ${k}`)
+  return `${input.records} records per partition, samples: ${byKind.join(', ')}`
+}
+
+test('engine: kill -9 the built-in rollup job; the committed results equal an offline reference', async (t) => {
   const seed = crashSeed()
   const rng = new Rng(seed ^ 0x9e3779b9)
+  const cycles = crashCycles(30)
   const dir = await mkdtemp(join(tmpdir(), 'vigil-rollup-crash-'))
-  const samples: { series: string; ts: number; value: number }[] = []
-  let batches = 0
-  const addInput = async (): Promise<void> => {
-    const log = await openEmbeddedLog({ dataDir: dir })
-    try {
-      await log.createTopic(ROLLUP_INPUT, { partitions: 2 })
-      await log.createTopic(ROLLUP_OUTPUT, { partitions: 1 })
-      samples.push(...(await writeMetricInput(log, batches, 200, 30)))
-      batches += 200
-    } finally {
-      await log.close()
-    }
-  }
+  const inputRng = rng.fork()
+  const input = new RollupCrashInput(() => inputRng.next())
+  const task = [dir, '--job', 'rollups']
   try {
-    await addInput()
+    await addRollupRound(dir, input)
+    const kinds = { random: 0, spawn: 0, phase: 0 }
     let kills = 0
-    while (kills < 12) {
+    let rounds = 1
+    while (kills < cycles) {
+      const phase = kills % 3 === 2 ? PHASES[rng.int(0, PHASES.length - 1)]! : undefined
+      const fromSpawn = phase === undefined && rng.int(0, 4) === 0
       try {
-        const phase = kills % 3 === 2 ? PHASES[rng.int(0, PHASES.length - 1)]! : undefined
         await runUntilKilled({
           script,
-          args: [dir, '10', phase === undefined ? '-' : 'phases', 'rollup'],
-          killAfterMs: rng.int(1, 80),
-          ...(phase === undefined
-            ? {}
-            : { killOnLine: (line: string) => line.startsWith(`phase ${phase} `) }),
+          args: phase === undefined ? task : [...task, ...holdArgs(phase, rng.int(1, 4))],
+          killAfterMs: fromSpawn ? rng.int(20, 500) : phase === undefined ? rng.int(1, 150) : 20_000,
+          killFrom: fromSpawn ? 'spawn' : 'ready',
+          ...(phase === undefined ? {} : { killOnLine: isHoldLine }),
         })
         kills++
+        kinds[phase !== undefined ? 'phase' : fromSpawn ? 'spawn' : 'random']++
       } catch (err) {
         if (!(err instanceof ChildNotKilledError)) throw err
         assert.ok(err.lines.includes('done'), `the task exited without finishing:\n${err.stderr}`)
-        await addInput()
+        await addRollupRound(dir, input)
+        rounds++
       }
     }
-    const code = await new Promise<number | null>((resolve) => {
-      spawn(process.execPath, [script, dir, '10', '-', 'rollup'], { stdio: 'ignore' }).on('close', resolve)
-    })
-    assert.equal(code, 0)
-    const log = await openEmbeddedLog({ dataDir: dir, fsync: 'none' })
-    const rows: {
-      series: string
-      windowStart: number
-      revision: number
-      aggregate: { count: number; sum: number; min: number; max: number; last: number }
-    }[] = []
-    try {
-      let at = 0
-      for (;;) {
-        const res = await log.read(ROLLUP_OUTPUT, 0, at, { isolation: 'read_committed' })
-        for (const r of res.records)
-          rows.push(JSON.parse(Buffer.from(r.value!).toString()) as (typeof rows)[number])
-        if (res.records.length === 0) break
-        at = res.nextOffset
-      }
-    } finally {
-      await log.close()
-    }
-    // Reference: group by (series, 10 s window); only windows the final watermark closed.
-    const maxTs = Math.max(...samples.map((s) => s.ts))
-    const watermark = maxTs - 5_000 - 1 - 500 // a safe lower bound of the final task watermark
-    const reference = new Map<
-      string,
-      { count: number; sum: number; min: number; max: number; lastTs: number; last: number }
-    >()
-    for (const s of samples) {
-      const start = Math.floor(s.ts / ROLLUP_WINDOW_MS) * ROLLUP_WINDOW_MS
-      const k = `${s.series}|${start}`
-      const r = reference.get(k) ?? {
-        count: 0,
-        sum: 0,
-        min: Infinity,
-        max: -Infinity,
-        lastTs: -Infinity,
-        last: NaN,
-      }
-      r.count++
-      r.sum += s.value
-      r.min = Math.min(r.min, s.value)
-      r.max = Math.max(r.max, s.value)
-      if (s.ts > r.lastTs) {
-        r.lastTs = s.ts
-        r.last = s.value
-      }
-      reference.set(k, r)
-    }
-    const seen = new Set<string>()
-    for (const row of rows) {
-      const k = `${row.series}|${row.windowStart}`
-      assert.ok(
-        !seen.has(k),
-        `window ${k} emitted twice (revision ${row.revision}): not exactly-once (${reproduceHint(seed)})`,
-      )
-      seen.add(k)
-      assert.equal(row.revision, 1)
-      const ref = reference.get(k)
-      assert.ok(ref, `a result for a window with no input: ${k}`)
-      assert.deepEqual(
-        [row.aggregate.count, row.aggregate.sum, row.aggregate.min, row.aggregate.max, row.aggregate.last],
-        [ref.count, ref.sum, ref.min, ref.max, ref.last],
-        `window ${k} differs from the reference (${reproduceHint(seed)})`,
-      )
-    }
-    for (const k of reference.keys()) {
-      const start = Number(k.split('|')[1])
-      if (start + ROLLUP_WINDOW_MS <= watermark) assert.ok(seen.has(k), `closed window ${k} has no result`)
-    }
+    await runToEnd(task)
+    const check = await checkRollups(dir, input)
     t.diagnostic(
-      `${kills} kills, ${batches} input batches, ${rows.length} window results, ${reproduceHint(seed)}`,
+      `${kills} kills (${kinds.random} at random instants, ${kinds.spawn} from the spawn, ${kinds.phase} ` +
+        `between commit steps), ${rounds} rounds, ${describeInput(input)}; ${check.rows} committed rows: ` +
+        `${check.summary}; ${reproduceHint(seed)}`,
     )
+    assert.deepEqual(check.problems, [], `${check.summary} (${reproduceHint(seed)})`)
+    // The input really exercised upserts and the late topic.
+    assert.ok(check.upserted > 0, 'no window was upserted by data within the allowed lateness')
+    assert.ok(check.lateRecords > 0, 'no late record')
   } finally {
     await rm(dir, { recursive: true, force: true })
+  }
+})
+
+/**
+ * The harness must fail when the protocol is broken (testing/protocol-tap.ts, applied in the child
+ * only): each run stops at the commit step where the break does damage, in the first epoch that
+ * produced results, and is killed there; then a last run completes.
+ */
+const BREAKS: readonly {
+  mode: ProtocolBreak
+  phase: string
+  expect: readonly ('missing' | 'differs' | 'duplicate')[]
+}[] = [
+  { mode: 'offsets-outside-transaction', phase: 'offsets-added', expect: ['missing', 'differs'] },
+  { mode: 'outputs-outside-transaction', phase: 'state-appended', expect: ['duplicate'] },
+]
+
+test('engine: the rollup crash harness reports a broken commit protocol', async (t) => {
+  const seed = crashSeed()
+  for (const { mode, phase, expect } of BREAKS) {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-rollup-broken-'))
+    const rng = new Rng(seed)
+    const input = new RollupCrashInput(() => rng.next())
+    const task = [dir, '--job', 'rollups', '--break', mode]
+    try {
+      await addRollupRound(dir, input)
+      const holds: string[] = []
+      for (let i = 0; i < 3; i++) {
+        const run = await runUntilKilled({
+          script,
+          args: [...task, ...holdArgs(phase, 1), '--hold-after-output'],
+          killAfterMs: 20_000,
+          killOnLine: isHoldLine,
+        })
+        const hold = run.lines.find(isHoldLine)
+        assert.ok(hold !== undefined, `the ${mode} run was not killed at ${phase}:\n${run.stderr}`)
+        holds.push(hold.slice('hold '.length))
+      }
+      await runToEnd(task)
+      const check = await checkRollups(dir, input)
+      const report =
+        `broken protocol ${mode}: killed 3 times exactly at the commit step "${phase}" of an epoch with ` +
+        `results (${holds.join('; ')}), then ran to the end; the harness reported: ${check.summary}`
+      console.log(report)
+      t.diagnostic(report)
+      assert.ok(check.problems.length > 0, `the harness did not notice ${mode}`)
+      assert.ok(
+        expect.some((kind) => check.counts[kind] > 0),
+        `${mode} should show as ${expect.join(' or ')}: ${check.summary}`,
+      )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   }
 })
