@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { ManualClock } from '../../core/testing/manual-clock.js'
+import { numberCodec, valueTable } from '../state/index.js'
 import { chain } from './chain.js'
 import type { Collector, Operator, OperatorContext } from './operator.js'
 import { filter, flatMap, keyBy, map } from './stateless.js'
@@ -38,7 +39,7 @@ function summer(name: string, log: string[]): Operator<Batch<number>, Batch<numb
     held = []
   }
   return {
-    stateTables: [{ name: `${name}.held`, kind: 'value' }],
+    stateTables: [valueTable(`${name}.held`, numberCodec)],
     onStart: () => log.push(`${name} start`),
     processBatch(batch, _ctx, out) {
       log.push(`${name} batch ${JSON.stringify(batch)}`)

@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/index.js'
+import type { AnyTableSpec, TableOf } from '../state/index.js'
 
 /** Where an operator's output goes; `side` outputs carry records set aside (late data, rejects). */
 export interface Collector<Out> {
@@ -7,13 +8,12 @@ export interface Collector<Out> {
   side(output: string, batch: unknown, reason: string): void
 }
 
-/** Declared up front, created by the runtime, handed out by name; operators never open files. */
-export interface StateTableDeclaration {
-  readonly name: string
-  readonly kind: 'value' | 'map' | 'timeKeyed'
-  /** timeKeyed: entries older than the watermark minus this are expired. */
-  readonly ttlMs?: number
-}
+/**
+ * A keyed state table an operator declares (`valueTable`, `mapTable`, `timeKeyedTable` from
+ * `engine/state`): the runtime creates it, restores it from the last checkpoint, and writes
+ * incremental snapshots of it into each epoch's transaction. Operators never open files.
+ */
+export type StateTableDeclaration = AnyTableSpec
 
 /** What the runtime gives an operator. */
 export interface OperatorContext {
@@ -22,8 +22,8 @@ export interface OperatorContext {
   readonly clock: Clock
   /** The task's current watermark (−Infinity before the first one). */
   readonly watermarkMs: number
-  /** A declared state table by name; the concrete table types live in `engine/state`. */
-  table<T>(name: string): T
+  /** The handle of a declared state table (throws when the operator did not declare it). */
+  table<S extends AnyTableSpec>(spec: S): TableOf<S>
   /** Counts something the operator decided (dropped, late, …) on the task's metrics. */
   count(counter: string, n: number): void
 }

@@ -1,6 +1,8 @@
 import type { Clock } from '../../core/index.js'
 import type { Log, LogRecord, TopicPartitionOffset } from '../../log/index.js'
 import type { Collector, OperatorContext } from '../api/index.js'
+import { createMemoryBackend } from '../state/memory/index.js'
+import type { StateBackend, StateStore } from '../state/index.js'
 import { EpochCommitter } from './epoch-committer.js'
 import type { EpochCommitterSettings } from './epoch-committer.js'
 import type { InputPartition, OutputAppend, TaskJob } from './task-job.js'
@@ -36,6 +38,8 @@ export interface TaskRunnerSettings {
    * reached its end, `done` is true; `finish()` then emits what operators hold and commits.
    */
   readonly endOffsets?: ReadonlyMap<string, number>
+  /** Where declared state tables live (default: the memory backend, a full snapshot every 10 epochs). */
+  readonly stateBackend?: StateBackend
   /** Where an input with no committed offset starts (`topic/partition` → offset; default its start). */
   readonly startOffsets?: ReadonlyMap<string, number>
 }
@@ -73,6 +77,7 @@ export class TaskRunner<In, Out> {
   #sideRecords: LogRecord[] = []
   readonly #counters = new Map<string, number>()
   #committer: EpochCommitter | undefined
+  #store: StateStore | undefined
   #epoch = 0
   #epochStartedAtMs = 0
   #recordsRead = 0
@@ -125,13 +130,19 @@ export class TaskRunner<In, Out> {
   /** Fences earlier instances, restores state and offsets, and starts the next epoch. */
   async start(): Promise<void> {
     const instance = this.#s.instance ?? this.#job.name
+    const tables = this.#job.operator.stateTables ?? []
+    const store =
+      tables.length === 0
+        ? undefined
+        : (this.#s.stateBackend ?? createMemoryBackend()).createStore(`${instance}/${this.#s.task}`, tables)
+    this.#store = store
     const committer = await EpochCommitter.open(this.#log, {
       job: instance,
       task: this.#s.task,
       tasks: this.#s.tasks,
       group: this.#s.group ?? `vigil.job.${instance}`,
       stateTopic: `vigil.state.${instance}`,
-      fullEvery: this.#s.fullSnapshotEvery ?? 10,
+      fullEvery: store?.fullEvery ?? this.#s.fullSnapshotEvery ?? 10,
       ...(this.#s.onCommitPhase === undefined ? {} : { onCommitPhase: this.#s.onCommitPhase }),
     })
     this.#committer = committer
@@ -140,6 +151,12 @@ export class TaskRunner<In, Out> {
     const lastSnapshot = snapshots[snapshots.length - 1]
     if (lastSnapshot !== undefined) this.#watermarks.importState(lastSnapshot.watermarks, now)
     this.#job.restore(snapshots.map((s) => s.job))
+    if (store !== undefined) {
+      const parts = snapshots.flatMap((s) => (s.store === undefined ? [] : [s.store]))
+      const restored = store.restore(parts)
+      if (!restored.ok)
+        throw new Error(`cannot restore the state of ${instance}/${this.#s.task}: ${restored.reason}`)
+    }
     for (const input of this.#s.inputs) {
       const committed = committer.recovered.offsets.get(input.topic)?.get(input.partition)
       const described = await this.#log.describeTopic(input.topic)
@@ -221,8 +238,10 @@ export class TaskRunner<In, Out> {
       offset: this.#positions.get(key(i))!,
     }))
     const snapshot = this.#job.snapshot(this.#epoch)
-    const bytes = wrapSnapshot(this.#watermarks.exportState(), snapshot.bytes)
-    await committer.commit(this.#epoch, offsets, { bytes, full: snapshot.full })
+    const tables = this.#store?.snapshot(this.#epoch)
+    const bytes = wrapSnapshot(this.#watermarks.exportState(), snapshot.bytes, tables?.bytes)
+    // A record is `full` only when every part is: restore then needs nothing older.
+    await committer.commit(this.#epoch, offsets, { bytes, full: snapshot.full && (tables?.full ?? true) })
     this.#lastCommitMs = performance.now() - startedAt
     this.#lastSnapshotBytes = bytes.length
     this.#epoch++
@@ -264,8 +283,11 @@ export class TaskRunner<In, Out> {
       operatorId: this.#job.name,
       clock: this.#s.clock,
       watermarkMs: this.#watermarks.watermarkMs,
-      table: () => {
-        throw new Error('state tables are not wired into TaskRunner yet; snapshot through TaskJob')
+      table: (spec) => {
+        if (this.#store === undefined) {
+          throw new Error(`${this.#job.name} uses state table ${spec.name} but its operator declares none`)
+        }
+        return this.#store.table(spec)
       },
       count: (counter, n) => this.#count(counter, n),
     }
@@ -282,37 +304,58 @@ export class TaskRunner<In, Out> {
 }
 
 /**
- * A task snapshot: the runner's watermark state (small; JSON) in front of the job's own bytes:
- * u32 length of the JSON, the JSON, then the job's snapshot. Every snapshot carries the watermark
- * state in full, so restoring takes it from the newest one.
+ * A task snapshot: the runner's watermark state (small; JSON) in front of the job's own bytes and,
+ * when the operator declares state tables, the state store's snapshot (full or a delta):
+ * u32 length of the JSON, the JSON (`store` = the store part's length), the job's bytes, the store
+ * part. Every snapshot carries the watermark state and the job's bytes in full, so restoring takes
+ * them from the newest one; the store restores from the full one and the deltas after it.
  */
-function wrapSnapshot(watermarks: WatermarkState, job: Uint8Array): Uint8Array {
+function wrapSnapshot(
+  watermarks: WatermarkState,
+  job: Uint8Array,
+  store: Uint8Array | undefined,
+): Uint8Array {
   // −Infinity (nothing seen yet) is not JSON: written as null, read back as −Infinity.
   const finite = (n: number): number | null => (Number.isFinite(n) ? n : null)
   const plain = {
     watermarkMs: finite(watermarks.watermarkMs),
     partitions: watermarks.partitions.map(([id, t]) => [id, finite(t)]),
+    ...(store === undefined ? {} : { store: store.length }),
   }
   const head = Buffer.from(JSON.stringify(plain), 'utf8')
-  const out = Buffer.allocUnsafe(4 + head.length + job.length)
+  const storeLength = store?.length ?? 0
+  const out = Buffer.allocUnsafe(4 + head.length + job.length + storeLength)
   out.writeUInt32LE(head.length, 0)
   head.copy(out, 4)
   out.set(job, 4 + head.length)
+  if (store !== undefined) out.set(store, 4 + head.length + job.length)
   return out
 }
 
-function unwrapSnapshot(bytes: Uint8Array): { watermarks: WatermarkState; job: Uint8Array } {
+function unwrapSnapshot(bytes: Uint8Array): {
+  watermarks: WatermarkState
+  job: Uint8Array
+  store: Uint8Array | undefined
+} {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const len = buf.readUInt32LE(0)
   const plain = JSON.parse(buf.toString('utf8', 4, 4 + len)) as {
     watermarkMs: number | null
     partitions: [string, number | null][]
+    store?: number
   }
   const watermarks: WatermarkState = {
     watermarkMs: plain.watermarkMs ?? Number.NEGATIVE_INFINITY,
     partitions: plain.partitions.map(([id, t]) => [id, t ?? Number.NEGATIVE_INFINITY] as const),
   }
-  return { watermarks, job: new Uint8Array(buf.subarray(4 + len)) }
+  const storeLength = plain.store ?? 0
+  const jobEnd = buf.length - storeLength
+  if (jobEnd < 4 + len) throw new Error('task snapshot shorter than its parts')
+  return {
+    watermarks,
+    job: new Uint8Array(buf.subarray(4 + len, jobEnd)),
+    store: plain.store === undefined ? undefined : new Uint8Array(buf.subarray(jobEnd)),
+  }
 }
 
 /**
