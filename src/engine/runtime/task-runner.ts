@@ -9,6 +9,9 @@ import type { InputPartition, OutputAppend, TaskJob } from './task-job.js'
 import { WatermarkTracker } from './watermark-tracker.js'
 import type { WatermarkSettings, WatermarkState } from './watermark-tracker.js'
 
+/** Processing-time ticks (`Operator.onTick`) come about this often, from `poll()`. */
+const TICK_EVERY_MS = 1_000
+
 export interface TaskRunnerSettings {
   readonly task: number
   readonly tasks: number
@@ -81,6 +84,7 @@ export class TaskRunner<In, Out> {
   #epoch = 0
   #epochStartedAtMs = 0
   #recordsRead = 0
+  #lastTickMs = Number.NEGATIVE_INFINITY
   #lastCommitMs = 0
   #lastSnapshotBytes = 0
 
@@ -210,6 +214,11 @@ export class TaskRunner<In, Out> {
     this.#recordsRead += read
     const advanced = this.#watermarks.advance(this.#s.clock.nowMs())
     if (advanced !== undefined) this.#job.operator.onWatermark?.(advanced, this.#context(), out)
+    const now = this.#s.clock.nowMs()
+    if (now - this.#lastTickMs >= TICK_EVERY_MS) {
+      this.#lastTickMs = now
+      this.#job.operator.onTick?.(now, this.#context(), out)
+    }
     await this.#flushOutputs(committer)
     if (this.#s.clock.nowMs() - this.#epochStartedAtMs >= this.#s.checkpointIntervalMs) await this.commit()
     return read

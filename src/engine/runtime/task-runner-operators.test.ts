@@ -125,3 +125,35 @@ test('an operator asking for a table it did not declare gets a clear error', asy
     await rm(dir, { recursive: true, force: true })
   }
 })
+
+test('operators get a processing-time tick about once a second from poll()', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-tick-'))
+  const log = await openEmbeddedLog({ dataDir: dir })
+  try {
+    await log.createTopic(COUNT_INPUT, { partitions: 1 })
+    const ticks: number[] = []
+    const job: TaskJob<CountEvent, string> = {
+      ...tableCountingJob(),
+      operator: { processBatch: () => undefined, onTick: (now) => ticks.push(now) },
+    }
+    const clock = new ManualClock(1_000_000)
+    const r = new TaskRunner(log, job, {
+      task: 0,
+      tasks: 1,
+      inputs: [{ topic: COUNT_INPUT, partition: 0 }],
+      clock,
+      checkpointIntervalMs: 60_000,
+      watermarks: { maxOutOfOrdernessMs: 0, idleTimeoutMs: 60_000 },
+    })
+    await r.start()
+    await r.poll()
+    clock.advance(400)
+    await r.poll()
+    clock.advance(600)
+    await r.poll()
+    assert.deepEqual(ticks, [1_000_000, 1_001_000])
+  } finally {
+    await log.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+})
