@@ -140,3 +140,23 @@ test('two tenants with the same labels in one partition get separate windows and
   assert.equal(h.late.length, 1)
   assert.match(h.late[0]!, /"tenant":"acme"/)
 })
+
+test('a late upsert is emitted with the batch that caused it, without waiting for the watermark to move', () => {
+  const op = new RollupOperator({ windowsMs: [10_000], allowedLatenessMs: 30_000 })
+  const h = harness()
+  op.processBatch(batch([['cpu', 1_000, 1]]), h.ctx, h.out)
+  op.onWatermark(24_999, h.ctx, h.out)
+  assert.deepEqual(
+    h.rows.map((r) => [r.revision, r.aggregate.count]),
+    [[1, 1]],
+  )
+  op.processBatch(batch([['cpu', 4_000, 100]]), h.ctx, h.out)
+  assert.deepEqual(
+    h.rows.map((r) => [r.revision, r.aggregate.count, r.aggregate.last]),
+    [
+      [1, 1, 1],
+      [2, 2, 100],
+    ],
+    'last is the value of the latest event time, even when it arrived late',
+  )
+})

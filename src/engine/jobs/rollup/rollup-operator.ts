@@ -49,8 +49,8 @@ const REASONS: readonly LateReason[] = ['window_closed', 'too_many_windows']
  * with the aggregate (count, sum, min, max, last, mean; quantiles are NaN, no sketch is kept). A
  * sample is identified by (tenant, series, timestamp), so a retried request never double-counts,
  * and a repeated timestamp with another value replaces the earlier one. Results are emitted when
- * the watermark passes a window's end, and again (revision n+1) for late samples within the allowed
- * lateness; later samples go to the `late` side output with their reason, once per window size
+ * the watermark passes a window's end, and again (revision n+1, at the end of the batch) for late
+ * samples within the allowed lateness; later samples go to the `late` side output with their reason, once per window size
  * that refused them. Tenants must not contain NUL (snapshots key windows by `tenant NUL labels`).
  *
  * The semantics are exactly those of one KeyedWindows per size keyed by `tenant NUL labelsKey`
@@ -137,36 +137,16 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
       const s = ids[j]!
       if (series.isLive(s) && series.open[s] === 0) series.release(s)
     }
+    // A sample behind the watermark may update a window that already fired: its next revision is
+    // emitted right after this batch (an upsert, as KeyedWindows' flushUpdates), not only at the
+    // next watermark advance, which may not come while that sample is the latest input.
+    this.#emit(false, out)
     this.#flushLate(ctx, out)
   }
 
   onWatermark(timeMs: number, ctx: OperatorContext, out: Collector<RollupRow[]>): void {
     if (timeMs > this.#watermarkMs) this.#watermarkMs = timeMs
-    const done = this.#watermarkMs + 1
-    const rows: RollupRow[] = []
-    const touched: number[] = []
-    const series = this.#series
-    this.#tables.forEach((t, j) => {
-      const windowMs = this.#sizes[j]!
-      t.emit(
-        done,
-        (s, windowStart, revision, aggregate) => {
-          rows.push({
-            tenant: series.tenantOf[s]!,
-            series: series.labelsOf[s]!,
-            windowMs,
-            windowStart,
-            windowEnd: windowStart + windowMs,
-            revision,
-            final: true,
-            aggregate,
-          })
-        },
-        touched,
-      )
-    })
-    if (touched.length > 0) this.#prune(touched, done)
-    if (rows.length > 0) out.emit(rows)
+    this.#emit(true, out)
     this.#flushLate(ctx, out)
   }
 
@@ -215,6 +195,35 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
       }
     })
     for (const s of [...series.live()]) if (series.open[s] === 0) series.release(s)
+  }
+
+  #emit(isWatermark: boolean, out: Collector<RollupRow[]>): void {
+    const done = this.#watermarkMs + 1
+    const rows: RollupRow[] = []
+    const touched: number[] = []
+    const series = this.#series
+    this.#tables.forEach((t, j) => {
+      const windowMs = this.#sizes[j]!
+      t.emit(
+        done,
+        (s, windowStart, revision, aggregate) => {
+          rows.push({
+            tenant: series.tenantOf[s]!,
+            series: series.labelsOf[s]!,
+            windowMs,
+            windowStart,
+            windowEnd: windowStart + windowMs,
+            revision,
+            final: true,
+            aggregate,
+          })
+        },
+        touched,
+        isWatermark,
+      )
+    })
+    if (touched.length > 0) this.#prune(touched, done)
+    if (rows.length > 0) out.emit(rows)
   }
 
   #newTables(): TumblingTable[] {

@@ -132,15 +132,18 @@ export class TumblingTable {
   }
 
   /**
-   * Emits what is due at `done` (watermark + 1) in (windowEnd, key) order, then drops the windows
-   * past end + lateness; series that lost a window are pushed to `touched`.
+   * Emits what is due at `done` (watermark + 1) in (windowEnd, key) order. A watermark round fires
+   * the windows the watermark passed, then drops the windows past end + lateness (series that lost
+   * a window are pushed to `touched`); a flush round (after a batch) emits only late upserts and
+   * windows created behind the watermark, as KeyedWindows' flushUpdates.
    */
-  emit(done: number, emitWindow: EmitWindow, touched: number[]): void {
+  emit(done: number, emitWindow: EmitWindow, touched: number[], isWatermark: boolean): void {
+    if (!isWatermark && this.#pending.length === 0) return
     const round = ++this.#round
     const due: number[] = []
     for (const slot of this.#pending) this.#pick(slot, round, due)
     this.#pending = []
-    for (const gen of this.#gens.values()) {
+    for (const gen of isWatermark ? this.#gens.values() : []) {
       if (gen.fired || gen.start + this.sizeMs > done) continue
       gen.fired = true
       for (const slot of gen.slots) if ((this.#flags[slot]! & CLOSED) === 0) this.#pick(slot, round, due)
@@ -149,7 +152,7 @@ export class TumblingTable {
       this.series.ensureRanks()
       for (const slot of this.#sorted(due, round)) this.#emitSlot(slot, emitWindow)
     }
-    for (const gen of this.#gens.values()) {
+    for (const gen of isWatermark ? this.#gens.values() : []) {
       if (gen.start + this.sizeMs + this.latenessMs > done) continue
       for (const slot of gen.slots) touched.push(this.#drop(slot))
       this.#gens.delete(gen.start)

@@ -79,6 +79,7 @@ export class KeyedRollup implements Operator<MetricBatch, RollupRow[]> {
     for (const { w } of this.#windows) {
       for (let i = 0; i < batch.length; i++) w.add(keys[batch.seriesIdx[i]!]!, batch.ts[i]!, batch.value[i]!)
     }
+    for (const { w } of this.#windows) w.flushUpdates()
     this.#flush(ctx, out)
   }
 
