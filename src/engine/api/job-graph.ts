@@ -1,4 +1,5 @@
 import { PipelineError } from '../../core/index.js'
+import type { LogRecord } from '../../log/index.js'
 import type { Operator } from './operator.js'
 
 /**
@@ -29,20 +30,57 @@ export interface JobGraph {
   readonly stages: readonly StageSpec[]
 }
 
-export interface StageSpec<In = never, Out = unknown> {
+/** `StageSpec` without type arguments is a stage of any element types (what a `JobGraph` holds). */
+export interface StageSpec<In = unknown, Out = unknown> {
   /** Unique in the job; names the stage's tasks (`<job>.<stage>`) and its repartition topic. */
   readonly name: string
   /** Topics read: external topics, or repartition topics of other stages. */
   readonly inputs: readonly string[]
-  /** A fresh operator per task (operators hold per-task state). */
+  /**
+   * A fresh operator per task. State that must survive a restart lives in declared state tables
+   * (`stateTables`, `ctx.table(spec)`): a graph's tasks snapshot nothing else.
+   */
   readonly operator: () => Operator<In, Out>
   readonly output: StageOutput
+  /**
+   * How the stage's records are read and written; needed to run the graph (`createGraphTasks`),
+   * ignored by `validateJobGraph`.
+   */
+  readonly codec?: StageCodec<In, Out>
 }
 
 export interface StageOutput {
   readonly topic: string
   /** `key`: each element goes to partition FNV-1a(key) mod partitions (elements are `Keyed`). */
   readonly partitionBy?: 'key'
+}
+
+/**
+ * How one stage's records become batches and back. Which members a runnable stage needs:
+ * - input: `decode` and `maxEventTimeMs`, except when every input is the repartition topic of a
+ *   stage with a `keyed` codec (one codec for all of them): the stage then reads `Keyed` elements
+ *   decoded with it;
+ * - output with `partitionBy: 'key'` (`Out` is a `Batch<Keyed<T>>`): `keyed`, the codec of `T`;
+ * - any other output: `encode`, whose records are appended to partition `task` of the output topic.
+ */
+export interface StageCodec<In, Out> {
+  /** One input record value → a batch; undefined skips it (counted as `undecodable`). */
+  decode?(value: Uint8Array): In | undefined
+  /** The largest event time in a decoded batch (the input partition's watermark). */
+  maxEventTimeMs?(batch: In): number
+  /** An output batch → the records appended to partition `task` of the output topic. */
+  encode?(out: Out): readonly LogRecord[]
+  /** `partitionBy: 'key'`: one element's bytes and event time (a `RepartitionCodec`). */
+  readonly keyed?: KeyedElementCodec<unknown>
+}
+
+/** How a keyed stage's elements travel (structurally `RepartitionCodec` of `engine/runtime`). */
+export interface KeyedElementCodec<T> {
+  encode(value: T): Uint8Array
+  /** undefined: undecodable (the runner counts and skips it). */
+  decode(bytes: Uint8Array): T | undefined
+  /** The element's event time: the record's `timestampMs` and the downstream watermark. */
+  eventTimeMs(value: T): number
 }
 
 /** A graph that passed `validateJobGraph`. */
