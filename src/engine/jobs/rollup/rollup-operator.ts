@@ -10,6 +10,8 @@ import {
 } from '../../windows/index.js'
 import type { LateReason, LateRecord } from '../../windows/index.js'
 import { aggregateKind } from './aggregate-kind.js'
+import { ROW, SAMPLE, decodeRollupCheckpoint, encodeRollupCheckpoint } from './rollup-checkpoint.js'
+import type { RollupCheckpoint } from './rollup-checkpoint.js'
 import { SeriesTable } from './series-table.js'
 import { ADDED, DUPLICATE, LATE_CLOSED, REPLACE, TumblingTable } from './tumbling-table.js'
 
@@ -59,8 +61,11 @@ const REASONS: readonly LateReason[] = ['window_closed', 'too_many_windows']
  * ~0.5 M samples/s and the job needs ≥ 1.5 M per core. Sizes share one sample store per series:
  * each sample carries a bit per size that took it.
  *
- * State: the open windows of every size, snapshotted whole (`snapshot`/`restore`) in the windows
- * snapshot format, one part per size.
+ * State: the open windows of every size and the retained samples. Two snapshot forms:
+ * `checkpoint`/`restoreCheckpoints` (what the built-in job commits) write the operator's columns
+ * in rollup-checkpoint.ts's format, full or a delta of the series changed since the previous
+ * checkpoint; `snapshot`/`restore` write every size whole in the windows snapshot format, one part
+ * per size, which KeyedWindows also reads (the equivalence test crosses over with it).
  */
 export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
   readonly #sizes: readonly number[]
@@ -70,6 +75,16 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
   #tables: TumblingTable[]
   #watermarkMs = Number.NEGATIVE_INFINITY
   #late: { record: RollupLateRecord; reason: LateReason }[][] = []
+  /** Change tracking for delta checkpoints: series slots changed since the last checkpoint. */
+  #dirty = new Uint8Array(0)
+  #dirtyList: number[] = []
+  /** Series forgotten since the last checkpoint, as (tenant, labelsKey). */
+  #deleted: string[] = []
+  /** A checkpoint (taken or restored) exists that a delta can follow. */
+  #hasBase = false
+  /** Series in the last full checkpoint, and series written by the deltas since (restore work). */
+  #seriesAtFull = 0
+  #seriesInDeltas = 0
 
   constructor(settings: RollupSettings) {
     if (settings.windowsMs.length > 30) throw new RangeError('a rollup takes at most 30 window sizes')
@@ -93,6 +108,7 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
     const ids = series.resolve(batch)
     const tables = this.#tables
     for (const t of tables) t.ensureSeries(series.capacity)
+    this.#ensureDirty()
     const k = tables.length
     const done = this.#watermarkMs + 1
     const { seriesIdx, ts: times, value: values } = batch
@@ -122,6 +138,7 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
         else if (r !== DUPLICATE) this.#refuse(j, s, ts, value, REASONS[r - LATE_CLOSED]!)
       }
       if (added === 0 && replaced === 0) continue
+      this.#mark(s)
       if (pos < 0) series.append(s, ts, value, added)
       else {
         const a = series.arena(s)
@@ -135,7 +152,7 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
     // Series whose every sample was refused hold nothing.
     for (let j = 0; j < batch.series.length; j++) {
       const s = ids[j]!
-      if (series.isLive(s) && series.open[s] === 0) series.release(s)
+      if (series.isLive(s) && series.open[s] === 0) this.#release(s)
     }
     // A sample behind the watermark may update a window that already fired: its next revision is
     // emitted right after this batch (an upsert, as KeyedWindows' flushUpdates), not only at the
@@ -195,6 +212,158 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
       }
     })
     for (const s of [...series.live()]) if (series.open[s] === 0) series.release(s)
+    this.#resetTracking(false)
+  }
+
+  /**
+   * The state for a commit in the rollup checkpoint format: everything when `full`, when there is
+   * no checkpoint to follow, or when the deltas since the last full checkpoint would hold more
+   * series than it did; else a delta of the series changed since the previous call. Tracking restarts at every call: a checkpoint that is not
+   * committed is followed by a restore (the runtime restarts the task), never by another delta.
+   */
+  checkpoint(full: boolean): { readonly bytes: Uint8Array; readonly full: boolean } {
+    const series = this.#series
+    // A delta that would bring the deltas since the full checkpoint past its size is written full
+    // instead, so a restore never does more than about twice a full restore's work.
+    const isFull =
+      full || !this.#hasBase || this.#seriesInDeltas + this.#dirtyList.length > this.#seriesAtFull
+    let ids: number[]
+    if (isFull) ids = [...series.live()]
+    else {
+      ids = []
+      for (const s of this.#dirtyList) if (series.isLive(s)) ids.push(s)
+    }
+    const deleted = isFull ? [] : this.#deleted
+    const tenants: string[] = []
+    const tenantIndex = new Map<string, number>()
+    const labels: string[] = new Array<string>(ids.length + deleted.length / 2)
+    let windows = 0
+    let samples = 0
+    for (let i = 0; i < ids.length; i++) {
+      const s = ids[i]!
+      windows += series.open[s]!
+      samples += series.sampleLen[s]!
+      labels[i] = series.labelsOf[s]!
+    }
+    for (let i = 0; i < deleted.length; i += 2) labels[ids.length + i / 2] = deleted[i + 1]!
+    let lastTenant: string | undefined
+    let lastIndex = 0
+    const tenantOf = (t: string): number => {
+      if (t === lastTenant) return lastIndex
+      let at = tenantIndex.get(t)
+      if (at === undefined) {
+        at = tenants.length
+        tenants.push(t)
+        tenantIndex.set(t, at)
+      }
+      lastTenant = t
+      lastIndex = at
+      return at
+    }
+    const tenantIdx = new Uint32Array(labels.length)
+    for (let i = 0; i < ids.length; i++) tenantIdx[i] = tenantOf(series.tenantOf[ids[i]!]!)
+    for (let i = 0; i < deleted.length; i += 2) tenantIdx[ids.length + i / 2] = tenantOf(deleted[i]!)
+    const bytes = encodeRollupCheckpoint(
+      {
+        full: isFull,
+        watermarkMs: this.#watermarkMs,
+        sizesMs: this.#sizes,
+        tenants,
+        upserts: ids.length,
+        deleted: deleted.length / 2,
+        windows,
+        samples,
+        labels: labels.join(''),
+      },
+      (cols) => {
+        let w = 0
+        let p = 0
+        for (let i = 0; i < ids.length; i++) {
+          const s = ids[i]!
+          cols.seriesLabelLength[i] = labels[i]!.length
+          const w0 = w
+          for (let j = 0; j < this.#tables.length; j++) w = this.#tables[j]!.exportSeries(s, j, w, cols)
+          cols.seriesWindows[i] = w - w0
+          const n = series.sampleLen[s]!
+          cols.seriesSamples[i] = n
+          if (n > 0) {
+            const base = series.base(s)
+            const a = series.arena(s)
+            const to = cols.samples
+            const at = p * SAMPLE
+            for (let i = 0; i < n * SAMPLE; i++) to[at + i] = a[base + i]!
+            p += n
+          }
+        }
+        cols.seriesTenant.set(tenantIdx)
+        for (let i = ids.length; i < labels.length; i++) cols.seriesLabelLength[i] = labels[i]!.length
+        if (w !== windows) throw new Error(`rollup checkpoint: ${w} windows written, ${windows} counted`)
+      },
+    )
+    this.#resetTracking(true)
+    if (isFull) {
+      this.#seriesAtFull = ids.length
+      this.#seriesInDeltas = 0
+    } else this.#seriesInDeltas += ids.length
+    return { bytes, full: isFull }
+  }
+
+  /**
+   * Restores from a full checkpoint and the deltas after it, in order (empty: fresh state). Throws
+   * with the reason when a checkpoint is damaged (CRC), of another format version, or of other
+   * window sizes, or when the chain does not start with a full checkpoint.
+   */
+  restoreCheckpoints(chain: readonly Uint8Array[]): void {
+    const parts = chain.map((bytes, i) => {
+      const d = decodeRollupCheckpoint(bytes)
+      if (!d.ok) throw new Error(`cannot restore rollup checkpoint ${i + 1} of ${chain.length}: ${d.reason}`)
+      const c = d.checkpoint
+      if (c.sizesMs.length !== this.#sizes.length || c.sizesMs.some((sz, j) => sz !== this.#sizes[j])) {
+        throw new Error(
+          `cannot restore rollup checkpoint: its window sizes ${c.sizesMs.join(',')} are not the job's ${this.#sizes.join(',')}`,
+        )
+      }
+      return c
+    })
+    if (parts.some((c, p) => c.full !== (p === 0))) {
+      throw new Error('cannot restore rollup checkpoints: the chain is not one full checkpoint and deltas')
+    }
+    const series = new SeriesTable()
+    this.#series = series
+    this.#tables = this.#newTables()
+    const last = parts[parts.length - 1]
+    this.#watermarkMs = last === undefined ? Number.NEGATIVE_INFINITY : last.watermarkMs
+    const done = this.#watermarkMs + 1
+    const tables = this.#tables
+    // The full checkpoint, then each delta in order: a deleted series is forgotten, a changed one
+    // replaced whole. Replaced windows leave their generations once, after the last delta.
+    parts.forEach((c, p) => {
+      const [w0, s0] = seriesOffsets(c)
+      if (p > 0) {
+        for (let i = c.upserts; i < c.seriesLabels.length; i++) {
+          const s = series.lookup(c.tenants[c.seriesTenant[i]!]!, c.seriesLabels[i]!)
+          if (s === undefined) continue
+          for (const t of tables) t.removeSeries(s)
+          series.release(s)
+        }
+      }
+      for (let i = 0; i < c.upserts; i++) {
+        const s = series.idOf(c.tenants[c.seriesTenant[i]!]!, c.seriesLabels[i]!)
+        for (const t of tables) t.ensureSeries(series.capacity)
+        if (p > 0 && series.open[s]! > 0) for (const t of tables) t.removeSeries(s)
+        const end = w0[i]! + c.seriesWindows[i]!
+        for (let w = w0[i]!; w < end; w++) {
+          tables[c.sizeIndex[w]!]!.restoreRow(s, c.rows, w * ROW, c.revision[w]!, c.flags[w]!, done)
+        }
+        series.restoreSamples(s, c.samples, s0[i]! * SAMPLE, c.seriesSamples[i]!)
+      }
+    })
+    for (const t of tables) t.compactRemoved()
+    for (const s of [...series.live()]) if (series.open[s] === 0) series.release(s)
+    this.#resetTracking(parts.length > 0)
+    this.#seriesAtFull = parts[0]?.upserts ?? 0
+    this.#seriesInDeltas = 0
+    for (let p = 1; p < parts.length; p++) this.#seriesInDeltas += parts[p]!.upserts
   }
 
   #emit(isWatermark: boolean, out: Collector<RollupRow[]>): void {
@@ -207,6 +376,7 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
       t.emit(
         done,
         (s, windowStart, revision, aggregate) => {
+          this.#mark(s)
           rows.push({
             tenant: series.tenantOf[s]!,
             series: series.labelsOf[s]!,
@@ -224,6 +394,37 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
     })
     if (touched.length > 0) this.#prune(touched, done)
     if (rows.length > 0) out.emit(rows)
+  }
+
+  #mark(s: number): void {
+    if (this.#dirty[s] === 0) {
+      this.#dirty[s] = 1
+      this.#dirtyList.push(s)
+    }
+  }
+
+  #ensureDirty(): void {
+    const n = this.#series.capacity
+    if (this.#dirty.length < n) {
+      const grown = new Uint8Array(n)
+      grown.set(this.#dirty)
+      this.#dirty = grown
+    }
+  }
+
+  #release(s: number): void {
+    const series = this.#series
+    this.#deleted.push(series.tenantOf[s]!, series.labelsOf[s]!)
+    series.release(s)
+  }
+
+  #resetTracking(hasBase: boolean): void {
+    if (this.#dirty.length !== this.#series.capacity || this.#dirtyList.length * 8 > this.#dirty.length) {
+      this.#dirty = new Uint8Array(this.#series.capacity)
+    } else for (const s of this.#dirtyList) this.#dirty[s] = 0
+    this.#dirtyList = []
+    this.#deleted = []
+    this.#hasBase = hasBase
   }
 
   #newTables(): TumblingTable[] {
@@ -255,7 +456,8 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
     }
     for (const s of touched) {
       if (!series.isLive(s)) continue
-      if (series.open[s] === 0) series.release(s)
+      this.#mark(s)
+      if (series.open[s] === 0) this.#release(s)
       else series.prune(s, minTs)
     }
   }
@@ -269,6 +471,21 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
     }
     if (n > 0) ctx.count('late', n)
   }
+}
+
+/** Per series of a checkpoint: the index of its first window and of its first sample. */
+function seriesOffsets(c: RollupCheckpoint): [Uint32Array, Uint32Array] {
+  const w = new Uint32Array(c.upserts)
+  const p = new Uint32Array(c.upserts)
+  let wi = 0
+  let pi = 0
+  for (let i = 0; i < c.upserts; i++) {
+    w[i] = wi
+    p[i] = pi
+    wi += c.seriesWindows[i]!
+    pi += c.seriesSamples[i]!
+  }
+  return [w, p]
 }
 
 function splitKey(key: string): [string, string] {

@@ -83,6 +83,11 @@ export class SeriesTable {
     return byLabels.get(labels) ?? this.#register(tenant, labels, byLabels)
   }
 
+  /** The series' id, or undefined when it is not registered. */
+  lookup(tenant: string, labels: string): number | undefined {
+    return this.#byTenant.get(tenant)?.get(labels)
+  }
+
   isLive(s: number): boolean {
     return this.#stamp[s]! !== 0
   }
@@ -142,6 +147,25 @@ export class SeriesTable {
     a[p + 2] = mask
     this.sampleLen[s] = n + 1
     if (ts > this.maxTs[s]!) this.maxTs[s] = ts
+  }
+
+  /** Series s's samples from a checkpoint: `n` (ts, value, mask) triples of `src` from `from`. */
+  restoreSamples(s: number, src: Float64Array, from: number, n: number): void {
+    if (n === 0) return
+    this.#freeSamples(s)
+    this.#moveTo(s, classFor(n))
+    const a = this.arena(s)
+    const base = this.base(s)
+    for (let i = 0; i < n * SAMPLE; i++) a[base + i] = src[from + i]!
+    this.sampleLen[s] = n
+    let max = Number.NEGATIVE_INFINITY
+    for (let p = from; p < from + n * SAMPLE; p += SAMPLE) if (src[p]! > max) max = src[p]!
+    this.maxTs[s] = max
+  }
+
+  /** Live series. */
+  get size(): number {
+    return this.#top - this.#free.length
   }
 
   /** Drops the samples with ts < minTs (their windows of every size are gone), keeping order. */

@@ -17,6 +17,8 @@ const LAST = 7
 
 const CLOSED = 1
 const DIRTY = 2
+/** Removed by a checkpoint delta during restore, until `compactRemoved`. */
+const REMOVED = 4
 
 /**
  * Emission sorts due windows when there are few (due × walkFactor < series), else walks the key
@@ -74,6 +76,9 @@ export class TumblingTable {
   /** Windows changed behind the watermark (late upserts, late-created windows): due at next emission. */
   #pending: number[] = []
   #round = 0
+  #removed = 0
+  /** The generation `#create` used last (restores create many windows of one start in a row). */
+  #lastGen: Generation | undefined
   openCount = 0
 
   constructor(
@@ -156,6 +161,7 @@ export class TumblingTable {
       if (gen.start + this.sizeMs + this.latenessMs > done) continue
       for (const slot of gen.slots) touched.push(this.#drop(slot))
       this.#gens.delete(gen.start)
+      if (this.#lastGen === gen) this.#lastGen = undefined
     }
   }
 
@@ -215,6 +221,93 @@ export class TumblingTable {
     }
   }
 
+  /** Series s's open windows (newest first). */
+  windowCount(s: number): number {
+    let n = 0
+    for (let slot = this.#head[s]!; slot >= 0; slot = this.#next[slot]!) n++
+    return n
+  }
+
+  /**
+   * Copies series s's windows into checkpoint columns from index `at` (rows of 8 doubles, revision,
+   * size index, flags); returns the next index.
+   */
+  exportSeries(
+    s: number,
+    sizeIndex: number,
+    at: number,
+    cols: { rows: Float64Array; revision: Int32Array; sizeIndex: Uint8Array; flags: Uint8Array },
+  ): number {
+    const f = this.#f
+    for (let slot = this.#head[s]!; slot >= 0; slot = this.#next[slot]!) {
+      // Eight scalar copies: a subarray per window costs more than the copy.
+      const o = slot * STRIDE
+      const to = at * STRIDE
+      const rows = cols.rows
+      for (let i = 0; i < STRIDE; i++) rows[to + i] = f[o + i]!
+      cols.revision[at] = this.#revision[slot]!
+      cols.sizeIndex[at] = sizeIndex
+      cols.flags[at] = this.#flags[slot]!
+      at++
+    }
+    return at
+  }
+
+  /** Adds one window from a checkpoint row (`rows[o..o+8)`, TumblingTable's own layout). */
+  restoreRow(s: number, rows: Float64Array, o: number, revision: number, flags: number, done: number): void {
+    const start = rows[o]!
+    if (!Number.isFinite(start) || lastWindowStart(start, this.sizeMs, 0) !== start) {
+      throw new Error(`rollup checkpoint window start ${start} is not aligned to ${this.sizeMs} ms`)
+    }
+    if (this.slotOf(s, start) >= 0) throw new Error(`rollup checkpoint holds window ${start} twice`)
+    const slot = this.#create(s, start, Number.NEGATIVE_INFINITY)
+    const f = this.#f
+    const to = slot * STRIDE
+    for (let i = 0; i < STRIDE; i++) f[to + i] = rows[o + i]!
+    this.#restored(slot, start, revision, flags & (CLOSED | DIRTY), done)
+  }
+
+  /**
+   * Restore only: forgets series s's windows (a checkpoint delta replaces or deletes the series).
+   * Their slots stay in their generations until `compactRemoved`, called once after the deltas.
+   */
+  removeSeries(s: number): void {
+    for (let slot = this.#head[s]!; slot >= 0; slot = this.#next[slot]!) {
+      this.#flags[slot] = REMOVED
+      this.openCount--
+      this.series.open[s]!--
+      this.#removed++
+    }
+    this.#head[s] = -1
+  }
+
+  compactRemoved(): void {
+    if (this.#removed === 0) return
+    const flags = this.#flags
+    for (const gen of [...this.#gens.values()]) {
+      const kept: number[] = []
+      for (const slot of gen.slots) {
+        if ((flags[slot]! & REMOVED) === 0) kept.push(slot)
+        else this.#free.push(slot)
+      }
+      if (kept.length === 0) {
+        this.#gens.delete(gen.start)
+        if (this.#lastGen === gen) this.#lastGen = undefined
+      } else gen.slots.splice(0, gen.slots.length, ...kept)
+    }
+    this.#pending = this.#pending.filter((slot) => (flags[slot]! & REMOVED) === 0)
+    this.#removed = 0
+  }
+
+  #restored(slot: number, start: number, revision: number, flags: number, done: number): void {
+    const end = start + this.sizeMs
+    this.#revision[slot] = revision
+    this.#flags[slot] = flags
+    if (end <= done && ((flags & CLOSED) === 0 || (flags & DIRTY) !== 0)) this.#pending.push(slot)
+    const gen = this.#lastGen?.start === start ? this.#lastGen : this.#gens.get(start)!
+    gen.fired = end <= done
+  }
+
   /** Adds one window of a snapshot (taken by this class or by KeyedWindows). */
   restoreWindow(s: number, entry: WindowSnapshotEntry, acc: Aggregate, done: number): void {
     if (entry.id !== entry.start || entry.end !== entry.start + this.sizeMs) {
@@ -236,10 +329,8 @@ export class TumblingTable {
     f[o + MAX] = st.max
     f[o + LAST_TS] = st.lastTs
     f[o + LAST] = st.last
-    this.#revision[slot] = entry.revision
-    this.#flags[slot] = (entry.hasClosed ? CLOSED : 0) | (entry.isDirty ? DIRTY : 0)
-    if (entry.end <= done && (!entry.hasClosed || entry.isDirty)) this.#pending.push(slot)
-    this.#gens.get(entry.start)!.fired = entry.end <= done
+    const flags = (entry.hasClosed ? CLOSED : 0) | (entry.isDirty ? DIRTY : 0)
+    this.#restored(slot, entry.start, entry.revision, flags, done)
   }
 
   #pick(slot: number, round: number, due: number[]): void {
@@ -305,13 +396,14 @@ export class TumblingTable {
     this.#seriesOf[slot] = s
     this.#next[slot] = this.#head[s]!
     this.#head[s] = slot
-    let gen = this.#gens.get(start)
+    let gen = this.#lastGen?.start === start ? this.#lastGen : this.#gens.get(start)
     if (gen === undefined) {
       // A generation born behind the watermark never fires as a whole: its windows go through #pending.
       gen = { start, slots: [], fired: start + this.sizeMs <= done }
       this.#gens.set(start, gen)
     }
     gen.slots.push(slot)
+    this.#lastGen = gen
     this.openCount++
     this.series.open[s]!++
     return slot

@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import fc from 'fast-check'
+import { MetricBatchBuilder } from '../../../core/batch/index.js'
+import type { MetricBatch } from '../../../core/batch/index.js'
+import { ManualClock } from '../../../core/testing/manual-clock.js'
+import type { Collector, OperatorContext } from '../../api/index.js'
+import { ROLLUP_CHECKPOINT_VERSION, decodeRollupCheckpoint } from './rollup-checkpoint.js'
+import { RollupOperator } from './rollup-operator.js'
+import type { RollupRow, RollupSettings } from './rollup-operator.js'
+
+const RUNS = Number(process.env.VIGIL_PROPERTY_RUNS ?? 200) * 2
+
+type Step =
+  | { kind: 'batch'; tenant: string; samples: [string, number, number][] }
+  | { kind: 'wm'; at: number }
+  | { kind: 'commit'; restart: boolean }
+  | { kind: 'replay'; back: number }
+
+const arbSample = fc.tuple(
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom('x', 'y') },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 39 }).map((i) => `s${i}`) },
+  ),
+  fc.oneof(
+    { weight: 20, arbitrary: fc.integer({ min: -5, max: 60 }) },
+    { weight: 1, arbitrary: fc.constant(NaN) },
+  ),
+  fc.oneof(
+    { weight: 10, arbitrary: fc.integer({ min: 0, max: 4 }) },
+    { weight: 1, arbitrary: fc.constant(NaN) },
+  ),
+)
+const arbStep: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('batch' as const),
+      tenant: fc.constantFrom('a', 'b', 'é'),
+      samples: fc.array(arbSample, { minLength: 1, maxLength: 6 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('wm' as const), at: fc.integer({ min: -10, max: 70 }) }),
+  },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('commit' as const), restart: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('replay' as const), back: fc.integer({ min: 1, max: 8 }) }),
+  },
+)
+const arbSettings: fc.Arbitrary<RollupSettings> = fc.record(
+  {
+    windowsMs: fc.uniqueArray(fc.constantFrom(5, 7, 10, 20), { minLength: 1, maxLength: 3 }),
+    allowedLatenessMs: fc.integer({ min: 0, max: 30 }),
+    maxOpenWindows: fc.integer({ min: 1, max: 40 }),
+  },
+  { requiredKeys: ['windowsMs', 'allowedLatenessMs'] },
+)
+
+function batch(tenant: string, samples: readonly [string, number, number][]): MetricBatch {
+  const b = new MetricBatchBuilder(tenant)
+  for (const [name, ts, v] of samples) b.sample(b.series(['__name__', name], 'gauge'), ts, v)
+  return b.build()
+}
+
+function recorder(log: unknown[]): { ctx: OperatorContext; out: Collector<RollupRow[]> } {
+  return {
+    ctx: {
+      operatorId: 'rollup',
+      clock: new ManualClock(),
+      watermarkMs: Number.NEGATIVE_INFINITY,
+      table: () => {
+        throw new Error('unused')
+      },
+      count: (c, n) => log.push(['count', c, n]),
+    },
+    out: {
+      emit: (rows) => log.push(['emit', structuredClone(rows)]),
+      side: (output, record, reason) => log.push(['side', output, record, reason]),
+    },
+  }
+}
+
+/**
+ * Runs the steps. With `fullEvery`, each commit step takes a checkpoint (full at every multiple of
+ * `fullEvery`, else a delta) into a chain as the state topic keeps it, and a restart moves the
+ * state into a fresh operator restored from that chain (the full one and the deltas after it).
+ */
+function run(settings: RollupSettings, steps: readonly Step[], fullEvery?: number): unknown[] {
+  const log: unknown[] = []
+  const { ctx, out } = recorder(log)
+  const sent: MetricBatch[] = []
+  let op = new RollupOperator(settings)
+  let chain: Uint8Array[] = []
+  let epoch = 0
+  for (const step of steps) {
+    if (step.kind === 'batch') {
+      sent.push(batch(step.tenant, step.samples))
+      op.processBatch(sent[sent.length - 1]!, ctx, out)
+    } else if (step.kind === 'replay') {
+      const again = sent[sent.length - step.back]
+      if (again !== undefined) op.processBatch(again, ctx, out)
+    } else if (step.kind === 'wm') op.onWatermark(step.at, ctx, out)
+    else if (fullEvery !== undefined) {
+      epoch++
+      const c = op.checkpoint(epoch % fullEvery === 0)
+      chain = c.full ? [c.bytes] : [...chain, c.bytes]
+      assert.ok(chain.length <= fullEvery, 'at most fullEvery − 1 deltas follow a full checkpoint')
+      if (step.restart) {
+        const restored = new RollupOperator(settings)
+        restored.restoreCheckpoints(chain)
+        assert.deepEqual(restored.snapshot(), op.snapshot(), 'the restored state equals the state')
+        op = restored
+      }
+    }
+  }
+  op.onWatermark(10_000, ctx, out)
+  return log
+}
+
+describe('rollup checkpoints (full + deltas)', () => {
+  test('a restore from the full checkpoint and the deltas after it continues as the uninterrupted run', () => {
+    fc.assert(
+      fc.property(
+        arbSettings,
+        fc.array(arbStep, { maxLength: 80 }),
+        fc.integer({ min: 1, max: 5 }),
+        (settings, steps, fullEvery) => {
+          assert.deepEqual(run(settings, steps, fullEvery), run(settings, steps))
+        },
+      ),
+      { numRuns: RUNS },
+    )
+  })
+
+  test('a delta holds only the series changed since the previous checkpoint, and deletions', () => {
+    const op = new RollupOperator({ windowsMs: [10], allowedLatenessMs: 0 })
+    const { ctx, out } = recorder([])
+    const names = Array.from({ length: 100 }, (_, i): [string, number, number] => [`s${i}`, 1, i])
+    op.processBatch(batch('t', names), ctx, out)
+    const full = op.checkpoint(false)
+    assert.equal(full.full, true, 'nothing to follow yet: full')
+    op.processBatch(batch('t', [['s3', 2, 1]]), ctx, out)
+    const delta = op.checkpoint(false)
+    assert.equal(delta.full, false)
+    const d = decodeRollupCheckpoint(delta.bytes)
+    assert.ok(d.ok)
+    assert.deepEqual(d.checkpoint.seriesLabels, [`__name__\u0000s3`])
+    assert.equal(d.checkpoint.upserts, 1)
+    assert.ok(delta.bytes.length < full.bytes.length / 20, `${delta.bytes.length} vs ${full.bytes.length}`)
+    const chained = new RollupOperator({ windowsMs: [10], allowedLatenessMs: 0 })
+    chained.restoreCheckpoints([full.bytes, delta.bytes])
+    assert.deepEqual(chained.snapshot(), op.snapshot())
+    // s0..s99's window [0, 10) closes (emitted, a change) and is dropped, and new windows open:
+    // a delta of every series (as large as a full checkpoint), with s3's new state.
+    op.onWatermark(20, ctx, out)
+    op.processBatch(
+      batch(
+        't',
+        names.map(([n, , v]) => [n, 45, v]),
+      ),
+      ctx,
+      out,
+    )
+    const every = op.checkpoint(false)
+    assert.equal(every.full, true, 'the deltas since the full checkpoint would hold more series than it')
+    const base = op.checkpoint(true)
+    assert.equal(base.full, true)
+    op.processBatch(batch('t', [['z', 30, 1]]), ctx, out)
+    op.onWatermark(40, ctx, out)
+    const goneBytes = op.checkpoint(false).bytes
+    const gone = decodeRollupCheckpoint(goneBytes)
+    assert.ok(gone.ok)
+    assert.equal(gone.checkpoint.full, false)
+    assert.equal(gone.checkpoint.upserts, 0)
+    assert.deepEqual(gone.checkpoint.seriesLabels, [`__name__\u0000z`], 'z was forgotten: a deletion')
+    const restored = new RollupOperator({ windowsMs: [10], allowedLatenessMs: 0 })
+    restored.restoreCheckpoints([base.bytes, goneBytes])
+    assert.deepEqual(restored.snapshot(), op.snapshot())
+    assert.deepEqual(restored.snapshot(), op.snapshot())
+  })
+
+  test('damaged, truncated, foreign, other-version and other-size checkpoints are refused with the reason', () => {
+    const op = new RollupOperator({ windowsMs: [10, 20], allowedLatenessMs: 5 })
+    const { ctx, out } = recorder([])
+    op.processBatch(
+      batch('t', [
+        ['a', 1, 1],
+        ['b', 3, 2],
+      ]),
+      ctx,
+      out,
+    )
+    const { bytes } = op.checkpoint(true)
+    const fresh = (): RollupOperator => new RollupOperator({ windowsMs: [10, 20], allowedLatenessMs: 5 })
+    fresh().restoreCheckpoints([bytes])
+
+    for (let at = 8; at < bytes.length; at += 7) {
+      const flipped = new Uint8Array(bytes)
+      flipped[at]! ^= 0x10
+      const d = decodeRollupCheckpoint(flipped)
+      assert.equal(d.ok, false, `a flipped bit at ${at} is refused`)
+    }
+    const flipped = new Uint8Array(bytes)
+    flipped[bytes.length - 20]! ^= 1
+    assert.throws(() => fresh().restoreCheckpoints([flipped]), /checksum mismatch/)
+    assert.throws(
+      () => fresh().restoreCheckpoints([bytes.subarray(0, bytes.length - 1)]),
+      /bytes, its header says/,
+    )
+    assert.throws(() => fresh().restoreCheckpoints([new Uint8Array(64)]), /bad magic/)
+
+    const newer = new Uint8Array(bytes)
+    Buffer.from(newer.buffer).writeUInt16LE(ROLLUP_CHECKPOINT_VERSION + 1, 4)
+    assert.throws(
+      () => fresh().restoreCheckpoints([newer]),
+      new RegExp(`unsupported rollup checkpoint version ${ROLLUP_CHECKPOINT_VERSION + 1}`),
+    )
+    assert.throws(
+      () => new RollupOperator({ windowsMs: [10], allowedLatenessMs: 5 }).restoreCheckpoints([bytes]),
+      /window sizes 10,20 are not the job's 10/,
+    )
+    op.processBatch(batch('t', [['a', 2, 1]]), ctx, out)
+    const delta = op.checkpoint(false)
+    assert.equal(delta.full, false)
+    assert.throws(() => fresh().restoreCheckpoints([delta.bytes]), /is not one full checkpoint and deltas/)
+  })
+
+  test('unaligned input bytes decode (the state record slices them at any offset)', () => {
+    const op = new RollupOperator({ windowsMs: [10], allowedLatenessMs: 0 })
+    const { ctx, out } = recorder([])
+    op.processBatch(batch('t', [['a', 1, 1.5]]), ctx, out)
+    const { bytes } = op.checkpoint(true)
+    const shifted = new Uint8Array(bytes.length + 3)
+    shifted.set(bytes, 3)
+    const restored = new RollupOperator({ windowsMs: [10], allowedLatenessMs: 0 })
+    restored.restoreCheckpoints([shifted.subarray(3)])
+    assert.deepEqual(restored.snapshot(), op.snapshot())
+  })
+})
