@@ -6,7 +6,7 @@ import { LogCountsOperator, maxLogTimeMs } from '../log-counts/index.js'
 import { RedOperator, maxSpanEndMs } from '../red/index.js'
 import { resultJob } from './result-job.js'
 import type { SnapshottingOperator } from './result-job.js'
-import { RollupResults, decodeMetrics, maxSampleTimeMs } from './rollups.js'
+import { ROLLUP_MAX_OPEN_WINDOWS, RollupResults, decodeMetrics, maxSampleTimeMs } from './rollups.js'
 
 export const builtInJobNames = ['rollups', 'red', 'log-counts'] as const
 export type BuiltInJobName = (typeof builtInJobNames)[number]
@@ -42,7 +42,11 @@ export function builtInJobs(jobs: JobsConfig, engine: EngineConfig, topics: JobI
   if (jobs.rollups.enabled) {
     out.push(
       define('rollups', topics.metrics, decodeMetrics, maxSampleTimeMs, () => {
-        return new RollupResults({ windowsMs: jobs.rollups.windows, allowedLatenessMs: lateness })
+        return new RollupResults({
+          windowsMs: jobs.rollups.windows,
+          allowedLatenessMs: lateness,
+          maxOpenWindows: ROLLUP_MAX_OPEN_WINDOWS,
+        })
       }),
     )
   }

@@ -7,6 +7,21 @@ import type { TaskJob } from '../../runtime/task-job.js'
 export interface SnapshottingOperator<In> extends Operator<In, ResultRow[]> {
   snapshot(): Uint8Array[]
   restore(parts: readonly Uint8Array[]): void
+  /** When present, the job commits these (full or delta) instead of `snapshot()` parts. */
+  readonly incremental?: IncrementalSnapshots
+}
+
+/**
+ * An operator's opt-in to delta snapshots. Between two calls of `snapshot` the operator tracks
+ * what changed; a snapshot that is never committed (crash) is always followed by a restore.
+ */
+export interface IncrementalSnapshots {
+  /** Full when `full` is asked (the operator may also answer full), else a delta since the last call. */
+  snapshot(full: boolean): { readonly bytes: Uint8Array; readonly full: boolean }
+  /** The newest full snapshot and the deltas after it, in order (empty: fresh state). */
+  restore(chain: readonly Uint8Array[]): void
+  /** Whether bytes are in this format (else they are older `snapshot()` parts, restored whole). */
+  accepts(bytes: Uint8Array): boolean
 }
 
 export interface ResultJobSettings<In> {
@@ -17,17 +32,25 @@ export interface ResultJobSettings<In> {
   /** Result topic; this task writes partition `task` (the topic has one partition per task). */
   readonly outputTopic: string
   readonly task: number
+  /**
+   * Incremental operators: a full snapshot at every epoch multiple of this (default 10). Must not
+   * exceed the committer's `fullEvery`, whose state-record keys (`delta-<epoch mod N>`) hold at
+   * most N − 1 deltas after a full snapshot.
+   */
+  readonly fullEvery?: number
 }
 
 /**
  * Wraps a windowed operator as a TaskJob: results become one ResultBatch record per emission on
  * the task's partition of the result topic; the operator's parts are framed into one snapshot.
  *
- * Snapshots are full each epoch: the operators hold only open windows (a few per key), which the
- * windows codec writes at tens of MB/s; `npm run bench -- engine` measures the size and time at
- * 10k and 1M series (docs/benchmarks.md).
+ * Operators with `incremental` (rollups) commit a full snapshot every `fullEvery` epochs and a
+ * delta of the keys changed in between; the others (RED, log counts) commit their parts whole each
+ * epoch. `npm run bench -- engine` measures the size and time at 10k and 1M series
+ * (docs/benchmarks.md).
  */
 export function resultJob<In>(s: ResultJobSettings<In>): TaskJob<In, ResultRow[]> {
+  const fullEvery = s.fullEvery ?? 10
   return {
     name: s.name,
     decode: s.decode,
@@ -42,8 +65,19 @@ export function resultJob<In>(s: ResultJobSettings<In>): TaskJob<In, ResultRow[]
         { topic: s.outputTopic, partition: s.task, records: [{ key: null, value, timestampMs: newest }] },
       ]
     },
-    snapshot: () => ({ bytes: frameParts(s.operator.snapshot()), full: true }),
+    snapshot(epoch) {
+      const inc = s.operator.incremental
+      if (inc === undefined) return { bytes: frameParts(s.operator.snapshot()), full: true }
+      return inc.snapshot(epoch % fullEvery === 0)
+    },
     restore(snapshots) {
+      const inc = s.operator.incremental
+      const first = snapshots[0]
+      if (inc !== undefined && (first === undefined || inc.accepts(first))) {
+        inc.restore(snapshots)
+        return
+      }
+      // Parts written by `snapshot()` (every such record is full): the newest one holds everything.
       const last = snapshots[snapshots.length - 1]
       if (last !== undefined) s.operator.restore(unframeParts(last))
     },

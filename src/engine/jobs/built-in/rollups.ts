@@ -3,14 +3,30 @@ import type { MetricBatch, ResultRow } from '../../../core/batch/index.js'
 import type { Collector, OperatorContext } from '../../api/index.js'
 import { RollupOperator } from '../rollup/rollup-operator.js'
 import type { RollupRow, RollupSettings } from '../rollup/rollup-operator.js'
-import type { SnapshottingOperator } from './result-job.js'
+import { isRollupCheckpoint } from '../rollup/rollup-checkpoint.js'
+import type { IncrementalSnapshots, SnapshottingOperator } from './result-job.js'
+
+/**
+ * Open windows per window size of the built-in rollups job. Windows of 10 s with 60 s lateness keep
+ * about 7 per series open, so at `ingest.limits.maxSeriesPerTenant` (1M) the window core's default
+ * of 1M would refuse samples; a window costs ≈ 90 bytes in the rollup's tables (docs/jobs.md).
+ */
+export const ROLLUP_MAX_OPEN_WINDOWS = 20_000_000
 
 /** The rollup operator with its rows in the shared result shape (ResultRow). */
 export class RollupResults implements SnapshottingOperator<MetricBatch> {
   readonly #inner: RollupOperator
+  /** Commits go through the rollup checkpoint format (full every N epochs, deltas between). */
+  readonly incremental: IncrementalSnapshots
 
   constructor(settings: RollupSettings) {
-    this.#inner = new RollupOperator(settings)
+    const inner = new RollupOperator(settings)
+    this.#inner = inner
+    this.incremental = {
+      snapshot: (full) => inner.checkpoint(full),
+      restore: (chain) => inner.restoreCheckpoints(chain),
+      accepts: isRollupCheckpoint,
+    }
   }
 
   processBatch(batch: MetricBatch, ctx: OperatorContext, out: Collector<ResultRow[]>): void {
