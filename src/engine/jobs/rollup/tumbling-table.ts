@@ -37,7 +37,7 @@ export const LATE_TOO_MANY = 4
 /** The windows of one start (all series): they fire together and are dropped together. */
 interface Generation {
   readonly start: number
-  readonly slots: number[]
+  slots: number[]
   fired: boolean
 }
 
@@ -293,7 +293,7 @@ export class TumblingTable {
       if (kept.length === 0) {
         this.#gens.delete(gen.start)
         if (this.#lastGen === gen) this.#lastGen = undefined
-      } else gen.slots.splice(0, gen.slots.length, ...kept)
+      } else gen.slots = kept // (not splice(…, ...kept): a million arguments overflow the stack)
     }
     this.#pending = this.#pending.filter((slot) => (flags[slot]! & REMOVED) === 0)
     this.#removed = 0
