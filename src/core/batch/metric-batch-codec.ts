@@ -1,5 +1,6 @@
 import { SERIES_KIND_CODE } from './metric-batch.js'
 import type { KeptPoint, MetricBatch } from './metric-batch.js'
+import { batchStringIds, cachedLabels } from './decoded-series-cache.js'
 import type { Labels } from './labels.js'
 import {
   LocalStringTable,
@@ -170,14 +171,15 @@ function decode(buf: Buffer): DecodeBatchResult<MetricBatch> {
   }
   const tenant = str(tenantRef)
   const series: Labels[] = new Array<Labels>(s)
+  for (let i = 0; i < r; i++)
+    if (refs[i]! >= c) return { ok: false, reason: `string reference ${refs[i]} out of range` }
+  const ids = batchStringIds(strings)
   let at = 0
   for (let i = 0; i < s; i++) {
     const count = entries[i]!
     if (at + count > r) return { ok: false, reason: `series ${i} has more labels than the batch` }
-    const labels = new Array<string>(count)
-    for (let j = 0; j < count; j++) labels[j] = str(refs[at + j]!)
+    series[i] = cachedLabels(ids, refs, at, count, strings)
     at += count
-    series[i] = labels
   }
   if (at !== r) return { ok: false, reason: `${r - at} label references belong to no series` }
   const keptPoints: KeptPoint[] = []
