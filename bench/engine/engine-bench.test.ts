@@ -20,10 +20,17 @@ test('npm run bench -- engine --quick completes, prints its tables and writes on
 
     assert.equal(result.code, 0, result.stderr)
     assert.doesNotMatch(result.stdout, /failed:/, result.stderr)
-    for (const id of ['throughput/1k', 'throughput/5k'])
+    for (const [id, step, perWindow, worst] of [
+      ['throughput/1k/1s', '1s', '10', ''],
+      ['throughput/1k/10s', '10s', '1', 'worst case, '],
+      ['throughput/5k/1s', '1s', '10', ''],
+    ] as const)
       assert.match(
         result.stdout,
-        new RegExp(`^${id}\\s+[\\d,]+\\s+[\\d,]+\\s+[\\d,.]+\\s+[\\d.]+\\s+[\\d,.]+\\s+(met|NOT met)`, 'm'),
+        new RegExp(
+          `^${id}\\s+[\\d,]+\\s+${step}\\s+${perWindow}\\s+[\\d,]+\\s+[\\d,.]+\\s+[\\d.]+\\s+[\\d,.]+\\s+${worst}(met|NOT met)`,
+          'm',
+        ),
         id,
       )
     for (const id of ['snapshot/1k', 'snapshot/5k'])
@@ -43,8 +50,9 @@ test('npm run bench -- engine --quick completes, prints its tables and writes on
       }
     assert.match(
       result.stdout,
-      /Goal ≥ 1,000,000 samples\/s \(rollups, both cores\): 1k series [\d,]+ \((met|NOT met)/,
+      /Goal ≥ 1,000,000 samples\/s \(rollups, both cores, 1 s steps\): 1k series [\d,]+ \((met|NOT met).*; 5k series [\d,]+ \((met|NOT met)/,
     )
+    assert.match(result.stdout, /Emission worst case, .*10 s steps.*: 1k series [\d,]+ samples\/s/)
     assert.match(
       result.stdout,
       /Goal p99 < 1 s at 80 % load: checkpoint 1000 ms: p99 [\d,.]+ ms \((met|NOT met)\)/,

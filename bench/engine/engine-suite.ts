@@ -4,7 +4,7 @@ import type { BenchOptions, BenchSuite, SuiteReport } from '../suite.js'
 import { withTempDir } from '../temp-dir.js'
 import { buildLatencyPool, measureLatency } from './latency.js'
 import type { LatencySample } from './latency.js'
-import { engineBenchPlan, seriesLabel } from './plan.js'
+import { engineBenchPlan, seriesLabel, throughputCaseId } from './plan.js'
 import { renderEngineReport } from './report.js'
 import type { LatencyCase, SnapshotCase, ThroughputCase } from './report.js'
 import { measureSnapshot } from './snapshot.js'
@@ -13,9 +13,10 @@ import { measureThroughput } from './throughput.js'
 /**
  * `npm run bench -- engine`: the built-in rollups job on the engine's worker threads. (1) Rollup
  * throughput of an EngineHost (2 tasks, both cores) over a pre-filled embedded log at 10k and 1M
- * series; (2) checkpoint duration and size, from the tasks' commits and from a RollupOperator
+ * series with 1 s event-time steps (the goal's density), and 10k series with 10 s steps (every sample
+ * closes a window: the emission worst case); (2) checkpoint duration and size, from the tasks' commits and from a RollupOperator
  * snapshot in isolation; (3) end-to-end latency of a server process (ingest + engine, as
- * `vigil start`) at 50 % and 80 % of the 10k-series throughput, from the ingest ack of the data
+ * `vigil start`) at 50 % and 80 % of the `throughput/10k/1s` rate, from the ingest ack of the data
  * that moves the watermark past a window's end to that window's result being visible read_committed.
  */
 export const engineSuite: BenchSuite = {
@@ -30,15 +31,15 @@ async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
   const wanted = (id: string): boolean => options.only === undefined || id.includes(options.only)
 
   const throughput: ThroughputCase[] = plan.throughput
-    .map((spec) => ({ ...spec, id: `throughput/${seriesLabel(spec.series)}`, samples: [], errors: [] }))
+    .map((spec) => ({ ...spec, id: throughputCaseId(spec), samples: [], errors: [] }))
     .filter((c) => wanted(c.id))
   for (let run = 1; run <= plan.runs; run++) {
     for (const c of throughput) {
       try {
-        const s = await measureThroughput(plan, c.series, c.steps, options.dataRoot, c.maxSeconds)
+        const s = await measureThroughput(plan, c, options.dataRoot)
         c.samples.push(s)
         options.progress(
-          `  run ${run}/${plan.runs} ${c.id.padEnd(16)} ${Math.round(s.samples / s.seconds).toLocaleString('en-US')} samples/s ` +
+          `  run ${run}/${plan.runs} ${c.id.padEnd(19)} ${Math.round(s.samples / s.seconds).toLocaleString('en-US')} samples/s ` +
             `(${s.samples.toLocaleString('en-US')} samples in ${s.seconds.toFixed(2)} s, CPU ${s.cpuCores.toFixed(2)} cores, ` +
             `${s.commits.length} commits seen${s.capped ? `, CAPPED at ${c.maxSeconds} s of ${s.prefilledSamples.toLocaleString('en-US')}` : ''}; pre-fill ${s.prefill.seconds.toFixed(1)} s, ${(s.prefill.bytes / 2 ** 20).toFixed(0)} MiB)`,
         )
@@ -55,7 +56,7 @@ async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
   for (const c of snapshots) {
     for (let run = 1; run <= plan.runs; run++) {
       try {
-        const s = measureSnapshot(c.series, plan.snapshotSteps)
+        const s = measureSnapshot(c.series, plan.snapshotSteps, plan.snapshotStepMs)
         c.samples.push(s)
         options.progress(
           `  run ${run}/${plan.runs} ${c.id.padEnd(16)} snapshot ${s.snapshotMs.toFixed(1)} ms, ` +
@@ -68,7 +69,7 @@ async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
     }
   }
 
-  const ref = throughput.find((c) => c.series === plan.latency.series && c.samples.length > 0)
+  const ref = throughput.find((c) => c.id === plan.latency.referenceCase && c.samples.length > 0)
   const measuredMax =
     ref === undefined ? undefined : summarize(ref.samples.map((s) => s.samples / s.seconds)).median
   const maxRate =

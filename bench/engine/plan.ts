@@ -5,7 +5,7 @@
 export interface EngineBenchPlan {
   readonly quick: boolean
   readonly runs: number
-  /** Throughput cases: series count and 10 s steps pre-filled (one sample per series per step). */
+  /** Throughput cases: series count, event-time step and steps pre-filled (one sample per series per step). */
   readonly throughput: readonly ThroughputCaseSpec[]
   /** Partitions of `vigil.ingest.metrics` (as the ingest default) and engine tasks (2 cores). */
   readonly partitions: number
@@ -15,21 +15,36 @@ export interface EngineBenchPlan {
   readonly checkpointIntervalMs: number
   /** Series counts of the direct RollupOperator snapshot measurement. */
   readonly snapshotSeries: readonly number[]
-  /** 10 s steps fed to the operator before snapshotting (the engine's steady state: 1 m windows fill up). */
+  /**
+   * Steps of `snapshotStepMs` fed to the operator before snapshotting. At 1 s steps, 3 steps are 3 s of
+   * event time: one open 10 s and one open 1 m window per series (nothing closed yet), each holding the
+   * 3 samples (the operator retains samples, so a fuller 1 m window snapshots larger).
+   */
   readonly snapshotSteps: number
+  /** Event-time step of the snapshot measurement (one sample per series per step). */
+  readonly snapshotStepMs: number
   readonly latency: LatencyPlan
 }
 
 export interface ThroughputCaseSpec {
   readonly series: number
+  /**
+   * Event time between a series' consecutive samples. 1 s: ten samples per series per 10 s window.
+   * 10 s: every sample closes a 10 s window (one result row per sample), the emission worst case.
+   */
+  readonly stepMs: number
   readonly steps: number
+  /** Reported apart from the ≥ 1 M samples/s goal: the emission worst case, not the goal's density. */
+  readonly emissionWorstCase?: boolean
   /** Time cap of one run: past it the rate is taken from what was read so far. */
   readonly maxSeconds: number
 }
 
 export interface LatencyPlan {
-  /** Fractions of the 10k-series rollup throughput offered as load (0.5, 0.8). */
+  /** Fractions of the reference throughput case's rate offered as load (0.5, 0.8). */
   readonly loadFractions: readonly number[]
+  /** The throughput case whose median rate is the load reference (full plan: `throughput/10k/1s`). */
+  readonly referenceCase: string
   /** When the throughput case did not run (`--only`) or in quick mode: the reference rate. */
   readonly fallbackMaxSamplesPerSecond: number
   readonly series: number
@@ -45,7 +60,8 @@ export interface LatencyPlan {
   readonly connections: number
 }
 
-export const STEP_MS = 10_000
+/** The smallest rollup window of the throughput and snapshot cases. */
+export const WINDOW_MS = 10_000
 export const GOAL_SAMPLES_PER_SECOND = 1e6
 export const GOAL_P99_MS = 1_000
 
@@ -55,8 +71,9 @@ export function engineBenchPlan(quick: boolean, runs: number | undefined): Engin
       quick,
       runs: runs ?? 1,
       throughput: [
-        { series: 1_000, steps: 20, maxSeconds: 30 },
-        { series: 5_000, steps: 3, maxSeconds: 30 },
+        { series: 1_000, stepMs: 1_000, steps: 30, maxSeconds: 30 },
+        { series: 1_000, stepMs: 10_000, steps: 10, maxSeconds: 30, emissionWorstCase: true },
+        { series: 5_000, stepMs: 1_000, steps: 4, maxSeconds: 30 },
       ],
       partitions: 4,
       tasks: 2,
@@ -64,8 +81,10 @@ export function engineBenchPlan(quick: boolean, runs: number | undefined): Engin
       checkpointIntervalMs: 1_000,
       snapshotSeries: [1_000, 5_000],
       snapshotSteps: 3,
+      snapshotStepMs: 1_000,
       latency: {
         loadFractions: [0.5, 0.8],
+        referenceCase: 'throughput/1k/1s',
         fallbackMaxSamplesPerSecond: 40_000,
         series: 1_000,
         warmupSeconds: 0.5,
@@ -81,8 +100,9 @@ export function engineBenchPlan(quick: boolean, runs: number | undefined): Engin
     quick,
     runs: runs ?? 3,
     throughput: [
-      { series: 10_000, steps: 200, maxSeconds: 90 },
-      { series: 1_000_000, steps: 3, maxSeconds: 60 },
+      { series: 10_000, stepMs: 1_000, steps: 300, maxSeconds: 60 },
+      { series: 10_000, stepMs: 10_000, steps: 100, maxSeconds: 60, emissionWorstCase: true },
+      { series: 1_000_000, stepMs: 1_000, steps: 4, maxSeconds: 120 },
     ],
     partitions: 4,
     tasks: 2,
@@ -90,8 +110,10 @@ export function engineBenchPlan(quick: boolean, runs: number | undefined): Engin
     checkpointIntervalMs: 1_000,
     snapshotSeries: [10_000, 1_000_000],
     snapshotSteps: 3,
+    snapshotStepMs: 1_000,
     latency: {
       loadFractions: [0.5, 0.8],
+      referenceCase: 'throughput/10k/1s',
       fallbackMaxSamplesPerSecond: 50_000,
       series: 10_000,
       warmupSeconds: 2,
@@ -107,3 +129,12 @@ export function engineBenchPlan(quick: boolean, runs: number | undefined): Engin
 
 export const seriesLabel = (n: number): string =>
   n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n % 1000 === 0 ? `${n / 1000}k` : String(n)
+
+export const stepLabel = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`)
+
+/** `throughput/<series>/<step>`, e.g. `throughput/10k/1s`. */
+export const throughputCaseId = (spec: ThroughputCaseSpec): string =>
+  `throughput/${seriesLabel(spec.series)}/${stepLabel(spec.stepMs)}`
+
+/** Samples of one series in one 10 s window at the case's step. */
+export const samplesPerWindow = (stepMs: number): number => Math.max(1, WINDOW_MS / stepMs)

@@ -20,7 +20,7 @@ export interface PrefillResult {
 const IN_FLIGHT = 8
 
 /**
- * Appends `steps` 10 s steps of one sample per series to `topic`: series `i` lives on partition
+ * Appends `steps` steps of one sample per series to `topic`: series `i` lives on partition
  * `i mod partitions`; each partition gets MetricBatch records of `batchSamples` samples in
  * (step, series) order, timestamps advancing by `stepMs` per step. Values are a cheap function
  * of (series, step), so aggregates are not constant.

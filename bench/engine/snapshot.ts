@@ -5,7 +5,6 @@ import type { Collector, OperatorContext } from '../../src/engine/api/index.js'
 import { frameParts, unframeParts } from '../../src/engine/jobs/built-in/result-job.js'
 import { RollupOperator } from '../../src/engine/jobs/rollup/rollup-operator.js'
 import type { RollupRow } from '../../src/engine/jobs/rollup/rollup-operator.js'
-import { STEP_MS } from './plan.js'
 import { BENCH_TENANT, seriesLabels } from './prefill.js'
 
 export interface SnapshotSample {
@@ -23,20 +22,20 @@ export const MAX_RESTORE_SERIES = 100_000
 
 /**
  * The rollup operator's checkpoint cost in isolation: an operator (windows 10 s and 1 m, as the
- * throughput cases) fed `steps` 10 s steps of `series` series with the watermark following the
- * data (the engine's steady state: one open 10 s window and one filling 1 m window per series),
+ * throughput cases) fed `steps` steps of `stepMs` of `series` series with the watermark following
+ * the data (at 3 steps of 1 s: one open 10 s window and one open 1 m window per series, 3 samples each),
  * then `snapshot()` + framing timed, and `restore()` of those bytes into a fresh operator.
  */
-export function measureSnapshot(series: number, steps: number): SnapshotSample {
+export function measureSnapshot(series: number, steps: number, stepMs: number): SnapshotSample {
   const settings = { windowsMs: [10_000, 60_000], allowedLatenessMs: 0 }
   const op = new RollupOperator(settings)
   const out: Collector<RollupRow[]> = { emit: () => undefined, side: () => undefined }
   const start = Date.UTC(2026, 0, 1)
   for (let step = 0; step < steps; step++) {
-    const ts = start + step * STEP_MS
+    const ts = start + step * stepMs
     for (let from = 0; from < series; from += BATCH) {
       const batch = stepBatch(from, Math.min(series, from + BATCH), ts, step)
-      op.processBatch(batch, context(ts - STEP_MS), out)
+      op.processBatch(batch, context(ts - stepMs), out)
     }
     op.onWatermark(ts, context(ts), out)
   }

@@ -5,8 +5,7 @@ import type { WorkerTaskStatus } from '../../src/engine/host/worker-messages.js'
 import { INGEST_TOPICS } from '../../src/ingest/http/index.js'
 import { openEmbeddedLog } from '../../src/log/embedded/index.js'
 import { withTempDir } from '../temp-dir.js'
-import { STEP_MS } from './plan.js'
-import type { EngineBenchPlan } from './plan.js'
+import type { EngineBenchPlan, ThroughputCaseSpec } from './plan.js'
 import { prefillMetrics } from './prefill.js'
 import type { PrefillResult } from './prefill.js'
 
@@ -46,8 +45,8 @@ const POLL_MS = 5
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * Pre-fills a fresh embedded log (fsync none: the pre-fill is not what is measured) with `steps`
- * steps of `series` series, then starts an EngineHost running the rollups job only (2 tasks on 2
+ * Pre-fills a fresh embedded log (fsync none: the pre-fill is not what is measured) with the case's
+ * `steps` steps of `series` series, event time advancing by its `stepMs` per step, then starts an EngineHost running the rollups job only (2 tasks on 2
  * worker threads, the log served from this thread as in `vigil start`) and waits until every task's
  * positions reach the end offsets. Workers report their status about once a second, so the end
  * is interpolated: the last status before the end plus the remaining records at the rate of the
@@ -55,11 +54,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export async function measureThroughput(
   plan: EngineBenchPlan,
-  series: number,
-  steps: number,
+  spec: ThroughputCaseSpec,
   dataRoot: string,
-  maxSeconds: number,
 ): Promise<ThroughputSample> {
+  const { series, steps, stepMs, maxSeconds } = spec
   return withTempDir(dataRoot, 'engine', async (dir) => {
     const log = await openEmbeddedLog({ dataDir: dir, fsync: 'none', maintenanceIntervalMs: 0 })
     try {
@@ -71,7 +69,7 @@ export async function measureThroughput(
         steps,
         batchSamples: plan.batchSamples,
         startMs: Date.UTC(2026, 0, 1),
-        stepMs: STEP_MS,
+        stepMs,
       })
       const engine: EngineConfig = {
         ...createDefaultEngineConfig(),
