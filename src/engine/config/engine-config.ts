@@ -11,6 +11,9 @@ export const engineConfigSchema = z
     checkpointInterval: durationMs(10).describe(
       'How often each task commits (outputs + state + offsets); ≤ 1s keeps results fresh.',
     ),
+    resultCommitDelay: durationMs(0).describe(
+      'Once a task emitted results, it commits this soon instead of waiting for the checkpoint interval (0: only at the interval).',
+    ),
     maxOutOfOrderness: durationMs(0).describe(
       'How far behind the newest event time a record may arrive and still be on time.',
     ),
@@ -59,6 +62,7 @@ export type JobsConfig = z.infer<typeof jobsConfigSchema>
 export function createDefaultEngineConfig(): EngineConfig {
   return {
     checkpointInterval: 1_000,
+    resultCommitDelay: 100,
     maxOutOfOrderness: 5_000,
     idleTimeout: 5_000,
     allowedLateness: 60_000,

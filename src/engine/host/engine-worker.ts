@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       inputs,
       clock: systemClock,
       checkpointIntervalMs: data.engine.checkpointInterval,
+      ...(data.engine.resultCommitDelay > 0 ? { outputCommitDelayMs: data.engine.resultCommitDelay } : {}),
       watermarks: {
         maxOutOfOrdernessMs: data.engine.maxOutOfOrderness,
         idleTimeoutMs: data.engine.idleTimeout,

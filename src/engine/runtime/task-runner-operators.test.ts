@@ -157,3 +157,35 @@ test('operators get a processing-time tick about once a second from poll()', asy
     await rm(dir, { recursive: true, force: true })
   }
 })
+
+test('with outputCommitDelayMs an epoch that produced outputs commits early; one without waits for the interval', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-early-commit-'))
+  const log = await openEmbeddedLog({ dataDir: dir })
+  try {
+    await log.createTopic(COUNT_INPUT, { partitions: 1 })
+    await log.createTopic(COUNT_OUTPUT, { partitions: 1 })
+    const clock = new ManualClock()
+    const r = new TaskRunner(log, tableCountingJob(), {
+      task: 0,
+      tasks: 1,
+      inputs: [{ topic: COUNT_INPUT, partition: 0 }],
+      clock,
+      checkpointIntervalMs: 10_000,
+      outputCommitDelayMs: 100,
+      watermarks: { maxOutOfOrdernessMs: 0, idleTimeoutMs: 60_000 },
+    })
+    await r.start()
+    clock.advance(500)
+    await r.poll() // nothing read, no output: no commit before the interval
+    assert.equal(r.epoch, 1)
+    await log.append(COUNT_INPUT, 0, [
+      { key: null, value: Buffer.from('{"key":"a","ts":1}'), timestampMs: 1 },
+    ])
+    await r.poll() // outputs appended in an epoch 500 ms old: commits now
+    assert.equal(r.epoch, 2)
+    assert.deepEqual(await committedCounts(log), ['a=1'])
+  } finally {
+    await log.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+})

@@ -22,6 +22,12 @@ export interface TaskRunnerSettings {
   /** Largest read per partition and poll. */
   readonly maxPollBytes?: number
   readonly fullSnapshotEvery?: number
+  /**
+   * Once the epoch has appended outputs (results, late records), commit when it is this old instead
+   * of waiting for the whole checkpoint interval, so a fired window is visible within about this
+   * delay. Unset: only at the interval.
+   */
+  readonly outputCommitDelayMs?: number
   /** See EpochCommitterSettings.onCommitPhase. */
   readonly onCommitPhase?: EpochCommitterSettings['onCommitPhase']
   /**
@@ -84,6 +90,8 @@ export class TaskRunner<In, Out> {
   #epoch = 0
   #epochStartedAtMs = 0
   #recordsRead = 0
+  /** The current epoch appended outputs (see outputCommitDelayMs). */
+  #hasOutputs = false
   #lastTickMs = Number.NEGATIVE_INFINITY
   #lastCommitMs = 0
   #lastSnapshotBytes = 0
@@ -220,7 +228,11 @@ export class TaskRunner<In, Out> {
       this.#job.operator.onTick?.(now, this.#context(), out)
     }
     await this.#flushOutputs(committer)
-    if (this.#s.clock.nowMs() - this.#epochStartedAtMs >= this.#s.checkpointIntervalMs) await this.commit()
+    const age = this.#s.clock.nowMs() - this.#epochStartedAtMs
+    const early = this.#s.outputCommitDelayMs
+    if (age >= this.#s.checkpointIntervalMs || (this.#hasOutputs && early !== undefined && age >= early)) {
+      await this.commit()
+    }
     return read
   }
 
@@ -255,6 +267,7 @@ export class TaskRunner<In, Out> {
     this.#lastSnapshotBytes = bytes.length
     this.#epoch++
     this.#epochStartedAtMs = this.#s.clock.nowMs()
+    this.#hasOutputs = false
   }
 
   #collector(): Collector<Out> {
@@ -283,7 +296,9 @@ export class TaskRunner<In, Out> {
     }
     const pending = this.#pending.splice(0)
     for (const a of pending) {
-      if (a.records.length > 0) await committer.append(a.topic, a.partition, a.records)
+      if (a.records.length === 0) continue
+      await committer.append(a.topic, a.partition, a.records)
+      this.#hasOutputs = true
     }
   }
 

@@ -83,6 +83,7 @@ export function rollupCrashConfig(checkpointIntervalMs: number): { jobs: JobsCon
     },
     engine: {
       checkpointInterval: checkpointIntervalMs,
+      resultCommitDelay: 0,
       maxOutOfOrderness: MAX_OUT_OF_ORDERNESS_MS,
       idleTimeout: IDLE_TIMEOUT_MS,
       allowedLateness: ALLOWED_LATENESS_MS,
