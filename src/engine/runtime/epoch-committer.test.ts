@@ -83,3 +83,22 @@ test('epochs commit outputs, state and offsets together; a new instance fences t
     await rm(dir, { recursive: true, force: true })
   }
 })
+
+test('a state snapshot above the log batch limit commits in chunks and restores whole', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-epoch-big-'))
+  const log = await openEmbeddedLog({ dataDir: dir, maxBatchBytes: 4 << 20 })
+  try {
+    const big = new Uint8Array(40 << 20)
+    for (let i = 0; i < big.length; i += 4096) big[i] = (i >>> 12) & 0xff
+    const chunked = { ...settings, stateChunkBytes: 1 << 20 }
+    const first = await EpochCommitter.open(log, chunked)
+    await first.commit(1, [], { bytes: big, full: true })
+    const second = await EpochCommitter.open(log, chunked)
+    assert.equal(second.recovered.lastEpoch, 1)
+    assert.equal(second.recovered.snapshots.length, 1)
+    assert.ok(Buffer.from(second.recovered.snapshots[0]!.bytes).equals(Buffer.from(big)))
+  } finally {
+    await log.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+})

@@ -1,5 +1,5 @@
 import type { AppendResult, Log, LogRecord, ProducerIdentity, TopicPartitionOffset } from '../../log/index.js'
-import { encodeStateRecord, snapshotsToRestore, stateRecordKey } from './state-record.js'
+import { encodeStateRecords, snapshotsToRestore } from './state-record.js'
 import type { StateRecord } from './state-record.js'
 
 export interface EpochCommitterSettings {
@@ -13,6 +13,8 @@ export interface EpochCommitterSettings {
   readonly tasks: number
   /** A full snapshot every this many epochs (the state store decides; used for record keys). */
   readonly fullEvery: number
+  /** Largest piece of a snapshot per state record (default 16 MiB; below the log's batch limit). */
+  readonly stateChunkBytes?: number
   /**
    * Called between the steps of a commit (for crash tests that kill at a precise step; also a
    * place for tracing). The commit waits for it.
@@ -114,9 +116,13 @@ export class EpochCommitter {
     offsets: readonly TopicPartitionOffset[],
     snapshot: { readonly bytes: Uint8Array; readonly full: boolean },
   ): Promise<void> {
-    const key = Buffer.from(stateRecordKey(epoch, snapshot.full, this.#s.fullEvery), 'utf8')
-    const value = encodeStateRecord({ epoch, full: snapshot.full, bytes: snapshot.bytes })
-    await this.append(this.#s.stateTopic, this.#s.task, [{ key, value, timestampMs: 0 }])
+    // One append per chunk: each stays under the log's batch limit; the transaction holds them all.
+    const state = { epoch, full: snapshot.full, bytes: snapshot.bytes }
+    for (const { key, value } of encodeStateRecords(state, this.#s.fullEvery, this.#s.stateChunkBytes)) {
+      await this.append(this.#s.stateTopic, this.#s.task, [
+        { key: Buffer.from(key, 'utf8'), value, timestampMs: 0 },
+      ])
+    }
     await this.#s.onCommitPhase?.('state-appended', epoch)
     if (offsets.length > 0) await this.#log.sendOffsetsToTransaction(this.#producer, this.#s.group, offsets)
     await this.#s.onCommitPhase?.('offsets-added', epoch)
