@@ -124,7 +124,15 @@ export function commitTable(r: EngineResults): Table {
 
 export function snapshotTable(r: EngineResults): Table {
   return {
-    header: ['Case', 'Series', 'Snapshot MiB', 'B/series', 'snapshot() ms', 'MB/s', 'restore() ms'],
+    header: [
+      'Case',
+      'Series',
+      'Snapshot MiB',
+      'B/series',
+      'checkpoint() ms',
+      'MB/s',
+      'restoreCheckpoints() ms',
+    ],
     numeric: [1, 2, 3, 4, 5, 6],
     rows: r.snapshots
       .filter((c) => c.samples.length > 0)
@@ -300,7 +308,7 @@ function renderMarkdown2(r: EngineResults, tables: readonly [string, Table][]): 
       'of event time: one open 10 s and one open 1 m window per series, nothing closed yet; the operator retains ' +
       `the samples, ${p.snapshotSteps} per series here, so a 1 m window filled at 1 s steps snapshots larger — ` +
       'the commit sizes above are the engine’s own), ' +
-      'then `snapshot()` + framing timed, and `restore()` of those bytes into a fresh operator. One task holds ' +
+      'then a full `checkpoint()` (the columnar format the job commits) timed, and `restoreCheckpoints()` of those bytes into a fresh operator. One task holds ' +
       `half the series, so a task’s snapshot in the engine is about half of this. Medians of ${p.runs} runs with (min–max).`,
     '',
     snapshots ?? '',

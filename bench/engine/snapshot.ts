@@ -2,7 +2,6 @@ import { MetricBatchBuilder } from '../../src/core/batch/index.js'
 import type { MetricBatch } from '../../src/core/batch/index.js'
 import { systemClock } from '../../src/core/index.js'
 import type { Collector, OperatorContext } from '../../src/engine/api/index.js'
-import { frameParts, unframeParts } from '../../src/engine/jobs/built-in/result-job.js'
 import { RollupOperator } from '../../src/engine/jobs/rollup/rollup-operator.js'
 import type { RollupRow } from '../../src/engine/jobs/rollup/rollup-operator.js'
 import { BENCH_TENANT, seriesLabels } from './prefill.js'
@@ -24,7 +23,8 @@ export const MAX_RESTORE_SERIES = 100_000
  * The rollup operator's checkpoint cost in isolation: an operator (windows 10 s and 1 m, as the
  * throughput cases) fed `steps` steps of `stepMs` of `series` series with the watermark following
  * the data (at 3 steps of 1 s: one open 10 s window and one open 1 m window per series, 3 samples each),
- * then `snapshot()` + framing timed, and `restore()` of those bytes into a fresh operator.
+ * then a full `checkpoint()` (the columnar format the job commits) timed, and `restoreCheckpoints()` of
+ * those bytes into a fresh operator.
  */
 export function measureSnapshot(series: number, steps: number, stepMs: number): SnapshotSample {
   const settings = { windowsMs: [10_000, 60_000], allowedLatenessMs: 0 }
@@ -39,14 +39,15 @@ export function measureSnapshot(series: number, steps: number, stepMs: number): 
     }
     op.onWatermark(ts, context(ts), out)
   }
+  // The checkpoint the built-in job commits (columnar, full), not the windows-codec snapshot().
   const t0 = performance.now()
-  const bytes = frameParts(op.snapshot())
+  const bytes = op.checkpoint(true).bytes
   const snapshotMs = performance.now() - t0
   let restoreMs = Number.NaN
   if (series <= MAX_RESTORE_SERIES) {
     const fresh = new RollupOperator(settings)
     const t1 = performance.now()
-    fresh.restore(unframeParts(bytes))
+    fresh.restoreCheckpoints([bytes])
     restoreMs = performance.now() - t1
   }
   return { series, bytes: bytes.length, snapshotMs, restoreMs }
