@@ -2,14 +2,9 @@ import { PipelineError } from '../../../core/index.js'
 import type { LogBatch, LogRow } from '../../../core/batch/index.js'
 import type { Collector, Operator, OperatorContext } from '../../api/index.js'
 import type { ResultRow } from '../../results/result-row.js'
-import {
-  KeyedWindows,
-  countSumKind,
-  decodeWindowsSnapshot,
-  encodeWindowsSnapshot,
-  tumbling,
-} from '../../windows/index.js'
-import type { CountSum, LateReason, WindowOutput } from '../../windows/index.js'
+import { ResultWindows } from '../result-windows.js'
+import { countSumKind } from '../../windows/index.js'
+import type { CountSum } from '../../windows/index.js'
 import { severityBucket } from './severity.js'
 import type { SeverityBucket } from './severity.js'
 
@@ -58,29 +53,28 @@ const NUL = '\u0000'
  * versioned and checksummed (`snapshot`/`restore`).
  */
 export class LogCountsOperator implements Operator<LogBatch, ResultRow[]> {
-  readonly #windows: { readonly sizeMs: number; readonly w: KeyedWindows<CountSum> }[]
-  #out: ResultRow[] = []
-  #lateReason: LateReason = 'window_closed'
+  readonly #windows: ResultWindows<CountSum>
 
   constructor(settings: LogCountsSettings) {
     checkSizes(settings.windowsMs)
-    this.#windows = settings.windowsMs.map((sizeMs) => {
-      const w: KeyedWindows<CountSum> = new KeyedWindows<CountSum>(
-        {
-          assigner: tumbling(sizeMs),
-          accumulator: countSumKind,
-          allowedLatenessMs: settings.allowedLatenessMs,
-          dedupeByTimestamp: false,
-          ...(settings.maxOpenWindows === undefined ? {} : { maxOpenWindows: settings.maxOpenWindows }),
-        },
-        {
-          onResult: (o) => this.#onResult(o, sizeMs),
-          onLate: (_record, reason) => {
-            this.#lateReason = reason
-          },
-        },
-      )
-      return { sizeMs, w }
+    this.#windows = new ResultWindows({
+      job: 'log-counts',
+      windowsMs: settings.windowsMs,
+      allowedLatenessMs: settings.allowedLatenessMs,
+      ...(settings.maxOpenWindows === undefined ? {} : { maxOpenWindows: settings.maxOpenWindows }),
+      accumulator: countSumKind,
+      values: (acc) => ({
+        count: acc.count,
+        sum: NaN,
+        min: NaN,
+        max: NaN,
+        last: NaN,
+        mean: NaN,
+        p50: NaN,
+        p90: NaN,
+        p99: NaN,
+        errors: 0,
+      }),
     })
   }
 
@@ -92,20 +86,24 @@ export class LogCountsOperator implements Operator<LogBatch, ResultRow[]> {
       const severity = severityBucket(row.severityNumber, row.severityText)
       const key = `${tenant}${NUL}${service}${NUL}${severity}`
       const ts = logEventTimeMs(row)
-      for (const { sizeMs, w } of this.#windows) {
+      for (const { sizeMs, w } of this.#windows.sizes) {
         if (w.add(key, ts, 1) === 'accepted') continue
-        out.side('late', { tenant, service, severity, timeMs: ts, windowMs: sizeMs }, this.#lateReason)
+        out.side(
+          'late',
+          { tenant, service, severity, timeMs: ts, windowMs: sizeMs },
+          this.#windows.lateReason,
+        )
         late++
       }
     }
-    for (const { w } of this.#windows) w.flushUpdates()
+    this.#windows.flushUpdates()
     if (late > 0) ctx.count('late', late)
-    this.#emit(out)
+    this.#windows.drain(out)
   }
 
   onWatermark(timeMs: number, _ctx: OperatorContext, out: Collector<ResultRow[]>): void {
-    for (const { w } of this.#windows) w.advanceWatermark(timeMs)
-    this.#emit(out)
+    this.#windows.advanceWatermark(timeMs)
+    this.#windows.drain(out)
   }
 
   /** Bounded input ended (a replay): every open window fires, final. */
@@ -115,50 +113,12 @@ export class LogCountsOperator implements Operator<LogBatch, ResultRow[]> {
 
   /** One encoded windows snapshot per window size, in `windowsMs` order. */
   snapshot(): Uint8Array[] {
-    return this.#windows.map(({ w }) => encodeWindowsSnapshot(w.snapshot()))
+    return this.#windows.snapshot()
   }
 
   /** Replaces the whole state. Throws on damaged parts or parts of another window configuration. */
   restore(parts: readonly Uint8Array[]): void {
-    if (parts.length !== this.#windows.length) {
-      throw new Error(`log-counts snapshot has ${parts.length} parts, the job needs ${this.#windows.length}`)
-    }
-    const decoded = parts.map((p) => {
-      const d = decodeWindowsSnapshot(p)
-      if (!d.ok) throw new Error(`cannot restore log-counts windows: ${d.reason}`)
-      return d.snapshot
-    })
-    this.#windows.forEach(({ w }, i) => w.restore(decoded[i]!))
-  }
-
-  #onResult(o: WindowOutput<CountSum>, sizeMs: number): void {
-    if (o.kind !== 'window') return // tumbling windows never merge, so never retract
-    const split = o.key.indexOf(NUL) // tenant ids never contain NUL (ingest checks them)
-    this.#out.push({
-      tenant: o.key.slice(0, split),
-      key: o.key.slice(split + 1),
-      windowMs: sizeMs,
-      windowStart: o.windowStart,
-      windowEnd: o.windowEnd,
-      revision: o.revision,
-      final: o.final,
-      count: o.accumulator.count,
-      sum: NaN,
-      min: NaN,
-      max: NaN,
-      last: NaN,
-      mean: NaN,
-      p50: NaN,
-      p90: NaN,
-      p99: NaN,
-      errors: 0,
-    })
-  }
-
-  #emit(out: Collector<ResultRow[]>): void {
-    if (this.#out.length === 0) return
-    out.emit(this.#out)
-    this.#out = []
+    this.#windows.restore(parts)
   }
 }
 

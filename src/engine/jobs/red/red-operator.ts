@@ -4,8 +4,8 @@ import type { SpanBatch, SpanRow } from '../../../core/batch/index.js'
 import type { SketchOptions } from '../../aggregates/index.js'
 import type { Collector, Operator, OperatorContext } from '../../api/index.js'
 import type { ResultRow } from '../../results/result-row.js'
-import { KeyedWindows, decodeWindowsSnapshot, encodeWindowsSnapshot, tumbling } from '../../windows/index.js'
-import type { LateReason, WindowOutput } from '../../windows/index.js'
+import { ResultWindows } from '../result-windows.js'
+import type { LateReason } from '../../windows/index.js'
 import { encodeRedSample, redAccumulatorKind } from './red-accumulator.js'
 import type { RedAccumulator } from './red-accumulator.js'
 import { SpanSeen } from './span-seen.js'
@@ -75,13 +75,11 @@ const STATUS_ERROR = spanStatusCodes.indexOf('error')
  * each versioned and checksummed (`snapshot`/`restore`).
  */
 export class RedOperator implements Operator<SpanBatch, ResultRow[]> {
-  readonly #windows: { readonly sizeMs: number; readonly w: KeyedWindows<RedAccumulator> }[]
+  readonly #windows: ResultWindows<RedAccumulator>
   readonly #sizesMs: readonly number[]
   readonly #latenessMs: number
   readonly #maxTrackedSpans: number
   #seen = new SpanSeen()
-  #out: ResultRow[] = []
-  #lateReason: LateReason = 'window_closed'
 
   constructor(settings: RedSettings) {
     this.#sizesMs = [...settings.windowsMs]
@@ -89,23 +87,13 @@ export class RedOperator implements Operator<SpanBatch, ResultRow[]> {
     this.#maxTrackedSpans = settings.maxTrackedSpans ?? DEFAULT_MAX_TRACKED_SPANS
     checkSettings(this.#sizesMs, this.#maxTrackedSpans)
     const kind = redAccumulatorKind({ sketch: settings.sketch ?? {} })
-    this.#windows = this.#sizesMs.map((sizeMs) => {
-      const w: KeyedWindows<RedAccumulator> = new KeyedWindows<RedAccumulator>(
-        {
-          assigner: tumbling(sizeMs),
-          accumulator: kind,
-          allowedLatenessMs: settings.allowedLatenessMs,
-          dedupeByTimestamp: false,
-          maxOpenWindows: settings.maxOpenWindows ?? DEFAULT_RED_MAX_OPEN_WINDOWS,
-        },
-        {
-          onResult: (o) => this.#onResult(o, sizeMs),
-          onLate: (_record, reason) => {
-            this.#lateReason = reason
-          },
-        },
-      )
-      return { sizeMs, w }
+    this.#windows = new ResultWindows({
+      job: 'RED',
+      windowsMs: this.#sizesMs,
+      allowedLatenessMs: settings.allowedLatenessMs,
+      maxOpenWindows: settings.maxOpenWindows ?? DEFAULT_RED_MAX_OPEN_WINDOWS,
+      accumulator: kind,
+      values: (acc) => ({ ...acc.result(), errors: acc.errors }),
     })
   }
 
@@ -135,27 +123,27 @@ export class RedOperator implements Operator<SpanBatch, ResultRow[]> {
       const key = `${tenant}${NUL}${service}${NUL}${row.name}`
       const value = encodeRedSample(durationNs / 1_000_000, row.statusCode === STATUS_ERROR)
       let isCounted = false
-      for (const { sizeMs, w } of this.#windows) {
+      for (const { sizeMs, w } of this.#windows.sizes) {
         if (w.add(key, row.endMs, value) === 'accepted') {
           isCounted = true
         } else {
-          out.side('late', lateRecord(tenant, service, row, sizeMs), this.#lateReason)
+          out.side('late', lateRecord(tenant, service, row, sizeMs), this.#windows.lateReason)
           late++
         }
       }
       if (isCounted && identity !== null) this.#seen.add(identity, this.#expiryMs(row.endMs))
     }
-    for (const { w } of this.#windows) w.flushUpdates()
+    this.#windows.flushUpdates()
     if (late > 0) ctx.count('late', late)
     if (duplicates > 0) ctx.count('duplicate_spans', duplicates)
     if (negative > 0) ctx.count('negative_duration', negative)
-    this.#emit(out)
+    this.#windows.drain(out)
   }
 
   onWatermark(timeMs: number, _ctx: OperatorContext, out: Collector<ResultRow[]>): void {
-    for (const { w } of this.#windows) w.advanceWatermark(timeMs)
-    this.#seen.prune(this.#windows[0]!.w.watermarkMs + 1)
-    this.#emit(out)
+    this.#windows.advanceWatermark(timeMs)
+    this.#seen.prune(this.#windows.sizes[0]!.w.watermarkMs + 1)
+    this.#windows.drain(out)
   }
 
   /** Bounded input ended (a replay): every open window fires, final. */
@@ -170,22 +158,18 @@ export class RedOperator implements Operator<SpanBatch, ResultRow[]> {
 
   /** One encoded windows snapshot per window size (in `windowsMs` order), then the dedupe set. */
   snapshot(): Uint8Array[] {
-    return [...this.#windows.map(({ w }) => encodeWindowsSnapshot(w.snapshot())), this.#seen.encode()]
+    return [...this.#windows.snapshot(), this.#seen.encode()]
   }
 
   /** Replaces the whole state. Throws on damaged parts or parts of another window configuration. */
   restore(parts: readonly Uint8Array[]): void {
-    if (parts.length !== this.#windows.length + 1) {
-      throw new Error(`RED snapshot has ${parts.length} parts, the job needs ${this.#windows.length + 1}`)
+    const sizes = this.#windows.sizes.length
+    if (parts.length !== sizes + 1) {
+      throw new Error(`RED snapshot has ${parts.length} parts, the job needs ${sizes + 1}`)
     }
-    const seen = SpanSeen.decode(parts[this.#windows.length]!)
+    const seen = SpanSeen.decode(parts[sizes]!)
     if (!seen.ok) throw new Error(`cannot restore RED span dedupe: ${seen.reason}`)
-    const windows = this.#windows.map((_, i) => {
-      const decoded = decodeWindowsSnapshot(parts[i]!)
-      if (!decoded.ok) throw new Error(`cannot restore RED windows: ${decoded.reason}`)
-      return decoded.snapshot
-    })
-    this.#windows.forEach(({ w }, i) => w.restore(windows[i]!))
+    this.#windows.restore(parts.slice(0, sizes)) // decodes every part before replacing anything
     this.#seen = seen.value
   }
 
@@ -194,28 +178,6 @@ export class RedOperator implements Operator<SpanBatch, ResultRow[]> {
     let end = Number.NEGATIVE_INFINITY
     for (const size of this.#sizesMs) end = Math.max(end, Math.floor(ts / size) * size + size)
     return end + this.#latenessMs
-  }
-
-  #onResult(o: WindowOutput<RedAccumulator>, sizeMs: number): void {
-    if (o.kind !== 'window') return // tumbling windows never merge, so never retract
-    const split = o.key.indexOf(NUL) // tenant ids never contain NUL (ingest checks them)
-    this.#out.push({
-      tenant: o.key.slice(0, split),
-      key: o.key.slice(split + 1),
-      windowMs: sizeMs,
-      windowStart: o.windowStart,
-      windowEnd: o.windowEnd,
-      revision: o.revision,
-      final: o.final,
-      ...o.accumulator.result(),
-      errors: o.accumulator.errors,
-    })
-  }
-
-  #emit(out: Collector<ResultRow[]>): void {
-    if (this.#out.length === 0) return
-    out.emit(this.#out)
-    this.#out = []
   }
 }
 
