@@ -9,4 +9,4 @@ export {
 export type { ErrorDomain, PipelineErrorOptions } from './errors.js'
 export { systemClock } from './clock.js'
 export type { Clock } from './clock.js'
-export { fnv1a32, keyPartition } from './fnv1a.js'
+export { fnv1a32, keyPartition, partitionHash } from './fnv1a.js'

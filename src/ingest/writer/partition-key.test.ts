@@ -1,16 +1,20 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { fmix32Reference, fnv1aReference } from '../../core/testing/hash-reference.js'
 import { PartitionCache, partitionOf } from './partition-key.js'
 
 test('partitionOf is pinned: changing it would move stored services to other partitions', () => {
-  // FNV-1a 32 of "default\0checkout" etc.; recomputed by hand once and frozen here.
+  // fmix32(FNV-1a 32 of "default\0checkout") etc., computed by the independent reference below.
   const pinned: [string, string, number][] = [
     ['default', 'checkout', partitionOf('default', 'checkout', 1024)],
     ['acme', 'payments', partitionOf('acme', 'payments', 1024)],
   ]
   assert.deepEqual(
     pinned.map(([t, s]) => partitionOf(t, s, 1024)),
-    [fnv('default\u0000checkout') % 1024, fnv('acme\u0000payments') % 1024],
+    [
+      fmix32Reference(fnv1aReference('default\u0000checkout')) % 1024,
+      fmix32Reference(fnv1aReference('acme\u0000payments')) % 1024,
+    ],
   )
   assert.notEqual(partitionOf('a', 'bc', 1 << 30), partitionOf('ab', 'c', 1 << 30), 'the separator matters')
 })
@@ -26,14 +30,15 @@ test('the cache answers like the function and spreads services over partitions',
   assert.equal(seen.size, 8)
 })
 
-/** Reference FNV-1a over UTF-16 code units, written independently of the implementation. */
-function fnv(s: string): number {
-  let h = 2166136261
-  for (const ch of s) {
-    for (let i = 0; i < ch.length; i++) {
-      h ^= ch.charCodeAt(i)
-      h = Number((BigInt(h) * 16777619n) & 0xffffffffn)
-    }
+test('services spread evenly over a power-of-two partition count (not by the parity of their names)', () => {
+  for (const partitions of [2, 4, 8]) {
+    const counts = new Array<number>(partitions).fill(0)
+    // Each name's code units sum to the same parity ("svc-" plus a doubled number), which plain
+    // FNV-1a maps to the same low bit: it put every one of them on the same half of the partitions.
+    const names = Array.from({ length: 2000 }, (_, i) => `svc-${i}${i}`)
+    for (const name of names) counts[partitionOf('default', name, partitions)]!++
+    const expected = names.length / partitions
+    for (const n of counts)
+      assert.ok(Math.abs(n - expected) < expected * 0.2, `${partitions}: ${counts.join(' ')}`)
   }
-  return h >>> 0
-}
+})

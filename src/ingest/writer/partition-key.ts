@@ -1,14 +1,14 @@
-import { fnv1a32 } from '../../core/fnv1a.js'
+import { partitionHash } from '../../core/fnv1a.js'
 
 /**
- * The partition of a (tenant, service) pair: FNV-1a (32 bit) over the UTF-16 code units of
- * `tenant + "\0" + service`, modulo the partition count (DESIGN.md §5: partition key
+ * The partition of a (tenant, service) pair: `partitionHash` (FNV-1a 32 over the UTF-16 code units
+ * of `tenant + "\0" + service`, then an avalanche step), modulo the partition count (DESIGN.md §5: partition key
  * `hash(tenant, service)`). Stable across processes and versions: changing it would move a
  * service's data to another partition, so it is pinned by a test. Results are cached per pair
  * (bounded; the cache is cleared when it grows past `maxEntries`).
  */
 export function partitionOf(tenant: string, service: string, partitions: number): number {
-  return fnv1a32(tenant, service) % partitions
+  return partitionHash(tenant, service) % partitions
 }
 
 export class PartitionCache {
