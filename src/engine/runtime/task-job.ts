@@ -32,6 +32,11 @@ export interface TaskJob<In, Out> {
   snapshot(epoch: number): { readonly bytes: Uint8Array; readonly full: boolean }
   /** Restores from the newest full snapshot and the deltas after it (empty: fresh state). */
   restore(snapshots: readonly Uint8Array[]): void
+  /**
+   * `snapshot` answers full at least every this many epochs (default: the runner's
+   * `fullSnapshotEvery`, else 10): the committer keeps that many state-record keys per task.
+   */
+  readonly fullSnapshotEvery?: number
   /** Encodes one side output record (default: JSON of `{ output, reason, record }`). */
   encodeSide?(output: string, record: unknown, reason: string): Uint8Array
 }

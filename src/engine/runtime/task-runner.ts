@@ -154,7 +154,7 @@ export class TaskRunner<In, Out> {
       tasks: this.#s.tasks,
       group: this.#s.group ?? `vigil.job.${instance}`,
       stateTopic: `vigil.state.${instance}`,
-      fullEvery: store?.fullEvery ?? this.#s.fullSnapshotEvery ?? 10,
+      fullEvery: store?.fullEvery ?? this.#job.fullSnapshotEvery ?? this.#s.fullSnapshotEvery ?? 10,
       ...(this.#s.onCommitPhase === undefined ? {} : { onCommitPhase: this.#s.onCommitPhase }),
     })
     this.#committer = committer

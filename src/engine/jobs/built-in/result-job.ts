@@ -22,6 +22,8 @@ export interface IncrementalSnapshots {
   restore(chain: readonly Uint8Array[]): void
   /** Whether bytes are in this format (else they are older `snapshot()` parts, restored whole). */
   accepts(bytes: Uint8Array): boolean
+  /** A full snapshot at least every this many epochs (default 10); the operator may write one sooner. */
+  readonly fullEvery?: number
 }
 
 export interface ResultJobSettings<In> {
@@ -33,9 +35,9 @@ export interface ResultJobSettings<In> {
   readonly outputTopic: string
   readonly task: number
   /**
-   * Incremental operators: a full snapshot at every epoch multiple of this (default 10). Must not
-   * exceed the committer's `fullEvery`, whose state-record keys (`delta-<epoch mod N>`) hold at
-   * most N − 1 deltas after a full snapshot.
+   * Incremental operators: a full snapshot at every epoch multiple of this (default: the
+   * operator's `incremental.fullEvery`, else 10). The job passes it on as `fullSnapshotEvery`, so
+   * the committer's state-record keys (`delta-<epoch mod N>`) hold the N − 1 deltas after a full.
    */
   readonly fullEvery?: number
 }
@@ -50,9 +52,10 @@ export interface ResultJobSettings<In> {
  * (docs/benchmarks.md).
  */
 export function resultJob<In>(s: ResultJobSettings<In>): TaskJob<In, ResultRow[]> {
-  const fullEvery = s.fullEvery ?? 10
+  const fullEvery = s.fullEvery ?? s.operator.incremental?.fullEvery ?? 10
   return {
     name: s.name,
+    fullSnapshotEvery: fullEvery,
     decode: s.decode,
     maxEventTimeMs: s.maxEventTimeMs,
     operator: s.operator,

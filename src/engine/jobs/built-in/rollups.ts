@@ -13,10 +13,17 @@ import type { IncrementalSnapshots, SnapshottingOperator } from './result-job.js
  */
 export const ROLLUP_MAX_OPEN_WINDOWS = 20_000_000
 
+/**
+ * A full rollup checkpoint at least every this many epochs (a minute at the default 1 s interval).
+ * Deltas carry only appended samples, so they stay small, and the operator writes a full one
+ * sooner when the deltas since the last add up to twice its size (rollup-operator.ts).
+ */
+export const ROLLUP_FULL_EVERY = 60
+
 /** The rollup operator with its rows in the shared result shape (ResultRow). */
 export class RollupResults implements SnapshottingOperator<MetricBatch> {
   readonly #inner: RollupOperator
-  /** Commits go through the rollup checkpoint format (full every N epochs, deltas between). */
+  /** Commits go through the rollup checkpoint format (full every ROLLUP_FULL_EVERY epochs at most, deltas between). */
   readonly incremental: IncrementalSnapshots
 
   constructor(settings: RollupSettings) {
@@ -26,6 +33,7 @@ export class RollupResults implements SnapshottingOperator<MetricBatch> {
       snapshot: (full) => inner.checkpoint(full),
       restore: (chain) => inner.restoreCheckpoints(chain),
       accepts: isRollupCheckpoint,
+      fullEvery: ROLLUP_FULL_EVERY,
     }
   }
 

@@ -5,7 +5,7 @@ import { MetricBatchBuilder } from '../../../core/batch/index.js'
 import type { MetricBatch } from '../../../core/batch/index.js'
 import { ManualClock } from '../../../core/testing/manual-clock.js'
 import type { Collector, OperatorContext } from '../../api/index.js'
-import { ROLLUP_CHECKPOINT_VERSION, decodeRollupCheckpoint } from './rollup-checkpoint.js'
+import { APPEND, ROLLUP_CHECKPOINT_VERSION, WHOLE, decodeRollupCheckpoint } from './rollup-checkpoint.js'
 import { RollupOperator } from './rollup-operator.js'
 import type { RollupRow, RollupSettings } from './rollup-operator.js'
 
@@ -149,23 +149,35 @@ describe('rollup checkpoints (full + deltas)', () => {
     assert.ok(d.ok)
     assert.deepEqual(d.checkpoint.seriesLabels, [`__name__\u0000s3`])
     assert.equal(d.checkpoint.upserts, 1)
+    assert.deepEqual([...d.checkpoint.seriesMode], [APPEND], 's3 only gained a sample: appended')
+    assert.deepEqual([...d.checkpoint.seriesSamples], [1], 'only the new sample is written')
     assert.ok(delta.bytes.length < full.bytes.length / 20, `${delta.bytes.length} vs ${full.bytes.length}`)
+    // A replaced value rewrites the series' samples whole.
+    op.processBatch(batch('t', [['s4', 1, 99]]), ctx, out)
+    const rewrite = op.checkpoint(false)
+    const r = decodeRollupCheckpoint(rewrite.bytes)
+    assert.ok(r.ok)
+    assert.deepEqual([...r.checkpoint.seriesMode], [WHOLE], 's4 had a value replaced: whole')
     const chained = new RollupOperator({ windowsMs: [10], allowedLatenessMs: 0 })
-    chained.restoreCheckpoints([full.bytes, delta.bytes])
+    chained.restoreCheckpoints([full.bytes, delta.bytes, rewrite.bytes])
     assert.deepEqual(chained.snapshot(), op.snapshot())
-    // s0..s99's window [0, 10) closes (emitted, a change) and is dropped, and new windows open:
-    // a delta of every series (as large as a full checkpoint), with s3's new state.
-    op.onWatermark(20, ctx, out)
-    op.processBatch(
-      batch(
-        't',
-        names.map(([n, , v]) => [n, 45, v]),
-      ),
-      ctx,
-      out,
-    )
-    const every = op.checkpoint(false)
-    assert.equal(every.full, true, 'the deltas since the full checkpoint would hold more series than it')
+    // Every series changes each round (windows close and open): deltas about as large as the full
+    // checkpoint, so once the deltas since it pass twice its size the next one is full.
+    const kinds: boolean[] = []
+    for (let round = 1; round <= 4; round++) {
+      op.onWatermark(10 * round + 10, ctx, out)
+      op.processBatch(
+        batch(
+          't',
+          names.map(([n, , v]) => [n, 10 * round + 15, v]),
+        ),
+        ctx,
+        out,
+      )
+      kinds.push(op.checkpoint(false).full)
+    }
+    assert.ok(kinds.includes(true), `a full checkpoint once the deltas outgrow it: ${kinds.join(',')}`)
+    assert.equal(kinds[0], false, 'the first such delta still follows the full checkpoint')
     const base = op.checkpoint(true)
     assert.equal(base.full, true)
     op.processBatch(batch('t', [['z', 30, 1]]), ctx, out)

@@ -19,7 +19,8 @@ import { crc32 } from 'node:zlib'
  * | u32 × (series + deleted) | tenant index per series (upserts first, then deletions)          |
  * | u32 × (series + deleted) | UTF-16 length of each series' labelsKey                          |
  * | u32 × series          | windows per series (all sizes)                                      |
- * | u32 × series          | retained samples per series                                         |
+ * | u32 × series          | samples per series written here (all, or the appended ones)        |
+ * | u8 × series           | mode per series (v2): 0 whole, 1 append (see below)                 |
  * | f64 × 8 × windows     | window rows: start, count, nanCount, sum, min, max, lastTs, last    |
  * | i32 × windows         | revision                                                            |
  * | u8 × windows          | size index                                                          |
@@ -30,12 +31,20 @@ import { crc32 } from 'node:zlib'
  * | bytes                 | labelsKeys, UTF-8, concatenated                                     |
  * | u32                   | CRC-32 of every byte before it                                      |
  *
- * A series' windows and samples follow series order. A full checkpoint holds every live series; a
- * delta holds the series changed since the previous checkpoint, each whole (it replaces the
- * series), and the series forgotten since then (deletions: no windows, no samples). Restoring a
- * chain applies the full one, then each delta's deletions and upserts in order.
+ * A series' windows and samples follow series order. A full checkpoint holds every live series
+ * whole; a delta holds the series changed since the previous checkpoint and the series forgotten
+ * since then (deletions: no windows, no samples). A changed series' windows are always written
+ * whole (a few rows); its samples are written whole (mode 0: they replace the series' samples)
+ * unless the only change to them is samples appended since the previous checkpoint (mode 1: only
+ * those are written and restore appends them). Samples are most of the state (a 1 m window at one
+ * sample per second holds 60 per series), so a delta costs about what was appended, not the whole
+ * state of every series touched. Restoring a chain applies the full one, then each delta's
+ * deletions and upserts in order. Version 1 (no mode column: every series whole) is still read.
  */
-export const ROLLUP_CHECKPOINT_VERSION = 1
+export const ROLLUP_CHECKPOINT_VERSION = 2
+/** Per series mode of a checkpoint's samples. */
+export const WHOLE = 0
+export const APPEND = 1
 export const ROLLUP_CHECKPOINT_MAGIC = 0x4b435256
 /** Doubles per window row (TumblingTable's STRIDE) and per sample (SeriesTable's SAMPLE). */
 export const ROW = 8
@@ -53,6 +62,8 @@ export interface RollupCheckpoint {
   readonly upserts: number
   readonly seriesWindows: Uint32Array
   readonly seriesSamples: Uint32Array
+  /** Per upsert: WHOLE (samples replace the series') or APPEND (samples follow the series'). */
+  readonly seriesMode: Uint8Array
   readonly rows: Float64Array
   readonly revision: Int32Array
   readonly sizeIndex: Uint8Array
@@ -87,6 +98,8 @@ export interface CheckpointColumns {
   readonly seriesLabelLength: Uint32Array
   readonly seriesWindows: Uint32Array
   readonly seriesSamples: Uint32Array
+  /** Per upsert: WHOLE (samples replace the series') or APPEND (samples follow the series'). */
+  readonly seriesMode: Uint8Array
   readonly rows: Float64Array
   readonly revision: Int32Array
   readonly sizeIndex: Uint8Array
@@ -102,6 +115,7 @@ interface Layout {
   readonly seriesLabelLength: number
   readonly seriesWindows: number
   readonly seriesSamples: number
+  readonly seriesMode: number
   readonly rows: number
   readonly revision: number
   readonly sizeIndex: number
@@ -114,6 +128,7 @@ interface Layout {
 }
 
 function layout(
+  version: number,
   k: number,
   named: number,
   upserts: number,
@@ -135,6 +150,7 @@ function layout(
     seriesLabelLength: take(4 * named),
     seriesWindows: take(4 * upserts),
     seriesSamples: take(4 * upserts),
+    seriesMode: version >= 2 ? take(upserts) : -1,
     rows: take(8 * ROW * windows),
     revision: take(4 * windows),
     sizeIndex: take(windows),
@@ -153,7 +169,17 @@ export function encodeRollupCheckpoint(c: CheckpointCounts, fill: (cols: Checkpo
   const tenantBytes = Buffer.byteLength(tenantText, 'utf8')
   const labelBytes = Buffer.byteLength(c.labels, 'utf8')
   const k = c.sizesMs.length
-  const l = layout(k, named, c.upserts, c.windows, c.samples, c.tenants.length, tenantBytes, labelBytes)
+  const l = layout(
+    ROLLUP_CHECKPOINT_VERSION,
+    k,
+    named,
+    c.upserts,
+    c.windows,
+    c.samples,
+    c.tenants.length,
+    tenantBytes,
+    labelBytes,
+  )
   const ab = new ArrayBuffer(l.crc + 4)
   const buf = Buffer.from(ab)
   buf.writeUInt32LE(ROLLUP_CHECKPOINT_MAGIC, 0)
@@ -178,6 +204,7 @@ export function encodeRollupCheckpoint(c: CheckpointCounts, fill: (cols: Checkpo
     seriesLabelLength: new Uint32Array(ab, l.seriesLabelLength, named),
     seriesWindows: new Uint32Array(ab, l.seriesWindows, c.upserts),
     seriesSamples: new Uint32Array(ab, l.seriesSamples, c.upserts),
+    seriesMode: new Uint8Array(ab, l.seriesMode, c.upserts),
     rows: new Float64Array(ab, l.rows, ROW * c.windows),
     revision: new Int32Array(ab, l.revision, c.windows),
     sizeIndex: new Uint8Array(ab, l.sizeIndex, c.windows),
@@ -202,10 +229,10 @@ export function decodeRollupCheckpoint(bytes: Uint8Array): DecodedCheckpoint {
   const base = aligned.byteOffset
   const buf = Buffer.from(ab, base, aligned.byteLength)
   const version = buf.readUInt16LE(4)
-  if (version !== ROLLUP_CHECKPOINT_VERSION) {
+  if (version < 1 || version > ROLLUP_CHECKPOINT_VERSION) {
     return {
       ok: false,
-      reason: `unsupported rollup checkpoint version ${version} (this build reads ${ROLLUP_CHECKPOINT_VERSION})`,
+      reason: `unsupported rollup checkpoint version ${version} (this build reads 1 to ${ROLLUP_CHECKPOINT_VERSION})`,
     }
   }
   const k = buf.readUInt8(7)
@@ -217,7 +244,7 @@ export function decodeRollupCheckpoint(bytes: Uint8Array): DecodedCheckpoint {
   const labelBytes = buf.readUInt32LE(36)
   const tenantBytes = buf.readUInt32LE(40)
   const named = upserts + deleted
-  const l = layout(k, named, upserts, windows, sampleCount, tenantCount, tenantBytes, labelBytes)
+  const l = layout(version, k, named, upserts, windows, sampleCount, tenantCount, tenantBytes, labelBytes)
   if (l.crc + 4 !== buf.length) {
     return { ok: false, reason: `rollup checkpoint is ${buf.length} bytes, its header says ${l.crc + 4}` }
   }
@@ -250,6 +277,12 @@ export function decodeRollupCheckpoint(bytes: Uint8Array): DecodedCheckpoint {
   if (w !== windows || s !== sampleCount) {
     return { ok: false, reason: 'rollup checkpoint per-series counts do not add up' }
   }
+  // Version 1 wrote every series whole.
+  const seriesMode =
+    l.seriesMode < 0 ? new Uint8Array(upserts) : new Uint8Array(ab, base + l.seriesMode, upserts)
+  for (let i = 0; i < upserts; i++) {
+    if (seriesMode[i]! > APPEND) return { ok: false, reason: 'rollup checkpoint series mode out of range' }
+  }
   const sizeIndex = new Uint8Array(ab, base + l.sizeIndex, windows)
   for (let i = 0; i < windows; i++) {
     if (sizeIndex[i]! >= k) return { ok: false, reason: 'rollup checkpoint window size index out of range' }
@@ -266,6 +299,7 @@ export function decodeRollupCheckpoint(bytes: Uint8Array): DecodedCheckpoint {
       upserts,
       seriesWindows,
       seriesSamples,
+      seriesMode,
       rows: new Float64Array(ab, base + l.rows, ROW * windows),
       revision: new Int32Array(ab, base + l.revision, windows),
       sizeIndex,

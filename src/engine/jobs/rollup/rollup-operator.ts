@@ -10,7 +10,14 @@ import {
 } from '../../windows/index.js'
 import type { LateReason, LateRecord } from '../../windows/index.js'
 import { aggregateKind } from './aggregate-kind.js'
-import { ROW, SAMPLE, decodeRollupCheckpoint, encodeRollupCheckpoint } from './rollup-checkpoint.js'
+import {
+  APPEND,
+  ROW,
+  SAMPLE,
+  WHOLE,
+  decodeRollupCheckpoint,
+  encodeRollupCheckpoint,
+} from './rollup-checkpoint.js'
 import type { RollupCheckpoint } from './rollup-checkpoint.js'
 import { SeriesTable } from './series-table.js'
 import { ADDED, DUPLICATE, LATE_CLOSED, REPLACE, TumblingTable } from './tumbling-table.js'
@@ -45,6 +52,11 @@ export interface RollupSettings {
 
 /** By `offer` result: LATE_CLOSED, LATE_TOO_MANY. */
 const REASONS: readonly LateReason[] = ['window_closed', 'too_many_windows']
+/**
+ * A delta is written full instead once the deltas since the last full checkpoint would pass this
+ * many times its bytes, so a restore reads at most about (1 + this) full checkpoints' worth.
+ */
+const DELTA_BYTES_PER_FULL = 2
 
 /**
  * The metric rollup job's operator: per (tenant, series), tumbling windows of each configured size
@@ -80,11 +92,18 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
   #dirtyList: number[] = []
   /** Series forgotten since the last checkpoint, as (tenant, labelsKey). */
   #deleted: string[] = []
+  /**
+   * Per series slot: its samples (a prefix, in arrival order) that checkpoints already hold, and
+   * whether anything else than appending changed them since (a replaced value, a prune): then the
+   * next delta writes the series' samples whole instead of appending the new ones.
+   */
+  #checkpointed = new Int32Array(0)
+  #rewrite = new Uint8Array(0)
   /** A checkpoint (taken or restored) exists that a delta can follow. */
   #hasBase = false
-  /** Series in the last full checkpoint, and series written by the deltas since (restore work). */
-  #seriesAtFull = 0
-  #seriesInDeltas = 0
+  /** Bytes of the last full checkpoint and of the deltas since (restore work). */
+  #bytesAtFull = 0
+  #bytesInDeltas = 0
 
   constructor(settings: RollupSettings) {
     if (settings.windowsMs.length > 30) throw new RangeError('a rollup takes at most 30 window sizes')
@@ -141,6 +160,7 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
       this.#mark(s)
       if (pos < 0) series.append(s, ts, value, added)
       else {
+        this.#rewrite[s] = 1
         const a = series.arena(s)
         a[pos + 1] = value
         a[pos + 2] = mask | added
@@ -212,6 +232,7 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
       }
     })
     for (const s of [...series.live()]) if (series.open[s] === 0) series.release(s)
+    this.#allCheckpointed()
     this.#resetTracking(false)
   }
 
@@ -225,8 +246,7 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
     const series = this.#series
     // A delta that would bring the deltas since the full checkpoint past its size is written full
     // instead, so a restore never does more than about twice a full restore's work.
-    const isFull =
-      full || !this.#hasBase || this.#seriesInDeltas + this.#dirtyList.length > this.#seriesAtFull
+    const isFull = full || !this.#hasBase || this.#bytesInDeltas > DELTA_BYTES_PER_FULL * this.#bytesAtFull
     let ids: number[]
     if (isFull) ids = [...series.live()]
     else {
@@ -237,12 +257,18 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
     const tenants: string[] = []
     const tenantIndex = new Map<string, number>()
     const labels: string[] = new Array<string>(ids.length + deleted.length / 2)
+    // Per written series, the first sample written: 0 (whole) or the ones checkpoints already hold.
+    const from = new Int32Array(ids.length)
+    const checkpointed = this.#checkpointed
     let windows = 0
     let samples = 0
     for (let i = 0; i < ids.length; i++) {
       const s = ids[i]!
       windows += series.open[s]!
-      samples += series.sampleLen[s]!
+      const held = checkpointed[s]!
+      const append = !isFull && this.#rewrite[s] === 0 && held > 0 && held <= series.sampleLen[s]!
+      from[i] = append ? held : 0
+      samples += series.sampleLen[s]! - from[i]!
       labels[i] = series.labelsOf[s]!
     }
     for (let i = 0; i < deleted.length; i += 2) labels[ids.length + i / 2] = deleted[i + 1]!
@@ -284,10 +310,12 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
           const w0 = w
           for (let j = 0; j < this.#tables.length; j++) w = this.#tables[j]!.exportSeries(s, j, w, cols)
           cols.seriesWindows[i] = w - w0
-          const n = series.sampleLen[s]!
+          const first = from[i]!
+          const n = series.sampleLen[s]! - first
           cols.seriesSamples[i] = n
+          cols.seriesMode[i] = first > 0 ? APPEND : WHOLE
           if (n > 0) {
-            const base = series.base(s)
+            const base = series.base(s) + first * SAMPLE
             const a = series.arena(s)
             const to = cols.samples
             const at = p * SAMPLE
@@ -300,11 +328,15 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
         if (w !== windows) throw new Error(`rollup checkpoint: ${w} windows written, ${windows} counted`)
       },
     )
+    for (const s of ids) {
+      checkpointed[s] = series.sampleLen[s]!
+      this.#rewrite[s] = 0
+    }
     this.#resetTracking(true)
     if (isFull) {
-      this.#seriesAtFull = ids.length
-      this.#seriesInDeltas = 0
-    } else this.#seriesInDeltas += ids.length
+      this.#bytesAtFull = bytes.length
+      this.#bytesInDeltas = 0
+    } else this.#bytesInDeltas += bytes.length
     return { bytes, full: isFull }
   }
 
@@ -355,15 +387,18 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
         for (let w = w0[i]!; w < end; w++) {
           tables[c.sizeIndex[w]!]!.restoreRow(s, c.rows, w * ROW, c.revision[w]!, c.flags[w]!, done)
         }
-        series.restoreSamples(s, c.samples, s0[i]! * SAMPLE, c.seriesSamples[i]!)
+        if (c.seriesMode[i] === APPEND)
+          series.appendSamples(s, c.samples, s0[i]! * SAMPLE, c.seriesSamples[i]!)
+        else series.restoreSamples(s, c.samples, s0[i]! * SAMPLE, c.seriesSamples[i]!)
       }
     })
     for (const t of tables) t.compactRemoved()
     for (const s of [...series.live()]) if (series.open[s] === 0) series.release(s)
+    this.#allCheckpointed()
     this.#resetTracking(parts.length > 0)
-    this.#seriesAtFull = parts[0]?.upserts ?? 0
-    this.#seriesInDeltas = 0
-    for (let p = 1; p < parts.length; p++) this.#seriesInDeltas += parts[p]!.upserts
+    this.#bytesAtFull = chain[0]?.length ?? 0
+    this.#bytesInDeltas = 0
+    for (let p = 1; p < chain.length; p++) this.#bytesInDeltas += chain[p]!.length
   }
 
   #emit(isWatermark: boolean, out: Collector<RollupRow[]>): void {
@@ -410,12 +445,31 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
       grown.set(this.#dirty)
       this.#dirty = grown
     }
+    if (this.#checkpointed.length < n) {
+      const held = new Int32Array(n)
+      held.set(this.#checkpointed)
+      this.#checkpointed = held
+      const rewrite = new Uint8Array(n)
+      rewrite.set(this.#rewrite)
+      this.#rewrite = rewrite
+    }
   }
 
   #release(s: number): void {
     const series = this.#series
     this.#deleted.push(series.tenantOf[s]!, series.labelsOf[s]!)
     series.release(s)
+    // The slot's next series starts with nothing checkpointed.
+    this.#checkpointed[s] = 0
+    this.#rewrite[s] = 0
+  }
+
+  /** After a restore: every sample of every series is what the checkpoints hold. */
+  #allCheckpointed(): void {
+    const series = this.#series
+    this.#checkpointed = new Int32Array(series.capacity)
+    this.#checkpointed.set(series.sampleLen.subarray(0, series.capacity))
+    this.#rewrite = new Uint8Array(series.capacity)
   }
 
   #resetTracking(hasBase: boolean): void {
@@ -458,7 +512,11 @@ export class RollupOperator implements Operator<MetricBatch, RollupRow[]> {
       if (!series.isLive(s)) continue
       this.#mark(s)
       if (series.open[s] === 0) this.#release(s)
-      else series.prune(s, minTs)
+      else {
+        const before = series.sampleLen[s]!
+        series.prune(s, minTs)
+        if (series.sampleLen[s]! !== before) this.#rewrite[s] = 1
+      }
     }
   }
 

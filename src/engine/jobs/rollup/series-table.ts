@@ -151,8 +151,8 @@ export class SeriesTable {
 
   /** Series s's samples from a checkpoint: `n` (ts, value, mask) triples of `src` from `from`. */
   restoreSamples(s: number, src: Float64Array, from: number, n: number): void {
-    if (n === 0) return
     this.#freeSamples(s)
+    if (n === 0) return
     this.#moveTo(s, classFor(n))
     const a = this.arena(s)
     const base = this.base(s)
@@ -161,6 +161,11 @@ export class SeriesTable {
     let max = Number.NEGATIVE_INFINITY
     for (let p = from; p < from + n * SAMPLE; p += SAMPLE) if (src[p]! > max) max = src[p]!
     this.maxTs[s] = max
+  }
+
+  /** Appends `n` (ts, value, mask) triples of `src` from `from` after series s's samples (delta restore). */
+  appendSamples(s: number, src: Float64Array, from: number, n: number): void {
+    for (let p = from; p < from + n * SAMPLE; p += SAMPLE) this.append(s, src[p]!, src[p + 1]!, src[p + 2]!)
   }
 
   /** Live series. */
