@@ -53,6 +53,11 @@ test('npm run bench -- engine --quick completes, prints its tables and writes on
       /Goal ≥ 1,000,000 samples\/s \(rollups, both cores, 1 s steps\): 1k series [\d,]+ \((met|NOT met).*; 5k series [\d,]+ \((met|NOT met)/,
     )
     assert.match(result.stdout, /Emission worst case, .*10 s steps.*: 1k series [\d,]+ samples\/s/)
+    assert.match(result.stdout, /^latency\/capacity\s+[\d,]+\s+[\d,]+/m)
+    assert.match(
+      result.stdout,
+      /Sustained end-to-end capacity \(.*\): [\d,]+ samples\/s acknowledged of [\d,]+ offered/,
+    )
     assert.match(
       result.stdout,
       /Goal p99 < 1 s at 80 % load: checkpoint 1000 ms: p99 [\d,.]+ ms \((met|NOT met)\)/,

@@ -5,7 +5,7 @@ import { withTempDir } from '../temp-dir.js'
 import { buildLatencyPool, measureLatency } from './latency.js'
 import type { LatencySample } from './latency.js'
 import { engineBenchPlan, seriesLabel, throughputCaseId } from './plan.js'
-import { renderEngineReport } from './report.js'
+import { percentile, renderEngineReport } from './report.js'
 import type { LatencyCase, SnapshotCase, ThroughputCase } from './report.js'
 import { measureSnapshot } from './snapshot.js'
 import { measureThroughput } from './throughput.js'
@@ -75,10 +75,53 @@ async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
   const maxRate =
     plan.quick || measuredMax === undefined ? plan.latency.fallbackMaxSamplesPerSecond : measuredMax
   const latency: LatencyCase[] = []
+  const wantedLatency = plan.latency.loadFractions.some((f) =>
+    plan.latency.checkpointIntervalsMs.some((ms) => wanted(latencyCaseId(f, ms))),
+  )
+  const cap = plan.latency.capacity
+  const capacity: LatencyCase = {
+    id: 'latency/capacity',
+    fraction: 1,
+    checkpointIntervalMs: 1_000,
+    capacity: true,
+    samples: [],
+    errors: [],
+  }
+  if (wantedLatency || wanted(capacity.id)) {
+    options.progress(
+      `  building the capacity load (offered ${Math.round(maxRate).toLocaleString('en-US')} samples/s, ` +
+        `ingest.limits.maxConsumerLagRecords ${cap.maxConsumerLagRecords})…`,
+    )
+    const spec = { checkpointIntervalMs: capacity.checkpointIntervalMs, ...cap }
+    const pool = buildLatencyPool(plan.latency, maxRate, spec)
+    for (let run = 1; run <= plan.runs; run++) {
+      try {
+        const s = await withTempDir(options.dataRoot, 'engine-capacity', (dir) =>
+          measureLatency(plan.latency, pool, dir, spec),
+        )
+        capacity.samples.push(s)
+        options.progress(
+          `  run ${run}/${plan.runs} ${capacity.id.padEnd(30)} acked ${Math.round(s.ackedSamplesPerSecond).toLocaleString('en-US')}/s ` +
+            `of ${Math.round(s.offeredSamplesPerSecond).toLocaleString('en-US')}/s offered, ${s.failures} refused, ` +
+            `server CPU ${s.serverCpuCores.toFixed(2)}`,
+        )
+      } catch (err) {
+        capacity.errors.push(message(err))
+        options.progress(`  run ${run}/${plan.runs} ${capacity.id}: FAILED: ${message(err)}`)
+      }
+    }
+    latency.push(capacity)
+  }
+  // The loads are fractions of the sustained end-to-end capacity (ingest + engine on the same cores).
+  const capacityRate =
+    capacity.samples.length > 0
+      ? summarize(capacity.samples.map((s) => s.ackedSamplesPerSecond)).median
+      : Number.NaN
   for (const fraction of plan.latency.loadFractions) {
+    if (!(capacityRate > 0)) break
     const cases = plan.latency.checkpointIntervalsMs
       .map((checkpointIntervalMs) => ({
-        id: `latency/${Math.round(fraction * 100)}%/checkpoint-${checkpointIntervalMs}ms`,
+        id: latencyCaseId(fraction, checkpointIntervalMs),
         fraction,
         checkpointIntervalMs,
         samples: [] as LatencySample[],
@@ -87,21 +130,24 @@ async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
       .filter((c) => wanted(c.id))
     if (cases.length === 0) continue
     options.progress(
-      `  building the ${Math.round(fraction * 100)}% load (${Math.round(fraction * maxRate).toLocaleString('en-US')} samples/s)…`,
+      `  building the ${Math.round(fraction * 100)}% load (${Math.round(fraction * capacityRate).toLocaleString('en-US')} samples/s)…`,
     )
-    const pool = buildLatencyPool(plan.latency, fraction * maxRate)
+    const l = plan.latency
+    const base = { warmupSeconds: l.warmupSeconds, seconds: l.seconds, maxConsumerLagRecords: 0 }
+    const pool = buildLatencyPool(l, fraction * capacityRate, { ...base, checkpointIntervalMs: 1_000 })
     for (let run = 1; run <= plan.runs; run++) {
       for (const c of cases) {
         try {
           const s = await withTempDir(options.dataRoot, 'engine-latency', (dir) =>
-            measureLatency(plan.latency, pool, dir, c.checkpointIntervalMs),
+            measureLatency(l, pool, dir, { ...base, checkpointIntervalMs: c.checkpointIntervalMs }),
           )
           c.samples.push(s)
-          const l = summarize(s.latenciesMs)
+          const q = summarize(s.latenciesMs)
           options.progress(
             `  run ${run}/${plan.runs} ${c.id.padEnd(30)} acked ${Math.round(s.ackedSamplesPerSecond).toLocaleString('en-US')}/s ` +
               `of ${Math.round(s.offeredSamplesPerSecond).toLocaleString('en-US')}/s, ${s.latenciesMs.length} windows, ` +
-              `median ${l.median.toFixed(0)} ms, max ${l.max.toFixed(0)} ms, missing ${s.missing}, server CPU ${s.serverCpuCores.toFixed(2)}`,
+              `median ${q.median.toFixed(0)} ms, p99 ${percentile(s.latenciesMs, 99).toFixed(0)} ms, max ${q.max.toFixed(0)} ms, ` +
+              `missing ${s.missing}, server CPU ${s.serverCpuCores.toFixed(2)}`,
           )
         } catch (err) {
           c.errors.push(message(err))
@@ -120,11 +166,15 @@ async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
     snapshots,
     latency,
     maxRate,
+    capacityRate,
     maxRateMeasured: !plan.quick && measuredMax !== undefined,
     elapsedSeconds: (performance.now() - started) / 1000,
     loadAverageAtEnd: os.loadavg()[0] ?? Number.NaN,
   })
 }
+
+const latencyCaseId = (fraction: number, checkpointIntervalMs: number): string =>
+  `latency/${Math.round(fraction * 100)}%/checkpoint-${checkpointIntervalMs}ms`
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err)

@@ -4,6 +4,7 @@ import * as path from 'node:path'
 import * as readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { buildPayloads } from '../../src/gen/payload-builders.js'
+import { createDefaultIngestConfig } from '../../src/ingest/http/index.js'
 import { processCpuSeconds } from '../ingest/proc-stats.js'
 import type { LatencyPlan } from './plan.js'
 
@@ -41,11 +42,25 @@ const TAIL_SECONDS = 2
 const DRAIN_MS = 5_000
 const MAX_IN_FLIGHT = 64
 
+/** One run's timing and admission settings. */
+export interface LatencyRunSpec {
+  readonly checkpointIntervalMs: number
+  readonly warmupSeconds: number
+  readonly seconds: number
+  /** The server's `ingest.limits.maxConsumerLagRecords` (0: not checked, the default). */
+  readonly maxConsumerLagRecords: number
+}
+
 /** Builds the pool of one load level with the `vigil gen` remote_write builder (5 services). */
-export function buildLatencyPool(plan: LatencyPlan, samplesPerSecond: number): LatencyPool {
-  const stepMs = plan.requestStepMs
+export function buildLatencyPool(
+  plan: LatencyPlan,
+  samplesPerSecond: number,
+  run: LatencyRunSpec,
+): LatencyPool {
+  // Whole-ms spacing for about `plan.samplesPerRequest` per request, then the size that gives the rate.
+  const stepMs = Math.max(1, Math.round((plan.samplesPerRequest * 1000) / samplesPerSecond))
   const samplesPerRequest = Math.max(1, Math.round((samplesPerSecond * stepMs) / 1000))
-  const count = Math.ceil(((plan.warmupSeconds + plan.seconds + TAIL_SECONDS) * 1000) / stepMs)
+  const count = Math.ceil(((run.warmupSeconds + run.seconds + TAIL_SECONDS) * 1000) / stepMs)
   const startMs = Math.floor(Date.now() / 60_000) * 60_000
   const payloads = buildPayloads(
     {
@@ -75,14 +90,19 @@ export function buildLatencyPool(plan: LatencyPlan, samplesPerSecond: number): L
 export function latencyServerConfig(
   plan: LatencyPlan,
   dataDir: string,
-  checkpointIntervalMs: number,
+  run: LatencyRunSpec,
 ): Record<string, unknown> {
+  const ingest = createDefaultIngestConfig()
   return {
     log: { dataDir },
-    ingest: { host: '127.0.0.1', port: 0 },
+    ingest: {
+      host: '127.0.0.1',
+      port: 0,
+      limits: { ...ingest.limits, maxConsumerLagRecords: run.maxConsumerLagRecords },
+    },
     auth: { mode: 'none' },
     engine: {
-      checkpointInterval: checkpointIntervalMs,
+      checkpointInterval: run.checkpointIntervalMs,
       maxOutOfOrderness: 0,
       idleTimeout: plan.idleTimeoutMs,
       allowedLateness: 0,
@@ -120,9 +140,9 @@ export async function measureLatency(
   plan: LatencyPlan,
   pool: LatencyPool,
   dataDir: string,
-  checkpointIntervalMs: number,
+  run: LatencyRunSpec,
 ): Promise<LatencySample> {
-  const config = latencyServerConfig(plan, path.join(dataDir, 'vigil-data'), checkpointIntervalMs)
+  const config = latencyServerConfig(plan, path.join(dataDir, 'vigil-data'), run)
   const child = spawn(process.execPath, [serverMain, JSON.stringify(config)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -159,8 +179,8 @@ export async function measureLatency(
     let cpu0 = 0
     let measureFrom = 0
     let measureTo = 0
-    const warmupRequests = Math.round((plan.warmupSeconds * 1000) / pool.stepMs)
-    const measuredRequests = Math.round((plan.seconds * 1000) / pool.stepMs)
+    const warmupRequests = Math.round((run.warmupSeconds * 1000) / pool.stepMs)
+    const measuredRequests = Math.round((run.seconds * 1000) / pool.stepMs)
     await new Promise<void>((resolve) => {
       const pump = (): void => {
         const now = nowMs()

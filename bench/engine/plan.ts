@@ -50,8 +50,22 @@ export interface LatencyPlan {
   readonly series: number
   readonly warmupSeconds: number
   readonly seconds: number
-  /** Request spacing (event time advances by the same step per request, so event time ≈ wall time). */
-  readonly requestStepMs: number
+  /**
+   * The capacity run that sets the loads: offered at the reference rate (more than ingest and the
+   * engine sustain together on 2 cores) with ingest's consumer-lag admission on, so ingest answers
+   * 429 to what the engine does not keep up with; its acknowledged rate is the sustained capacity.
+   */
+  readonly capacity: {
+    readonly warmupSeconds: number
+    readonly seconds: number
+    readonly maxConsumerLagRecords: number
+  }
+  /**
+   * Samples per remote_write request (Prometheus' `max_samples_per_send` default is 2000); the load
+   * sets the spacing of requests (whole ms), and event time advances by the same step per request,
+   * so event time ≈ wall time. A fixed request size keeps the capacity run and the loads comparable.
+   */
+  readonly samplesPerRequest: number
   /** Tumbling windows of the latency server's rollup job; results are matched on the smallest. */
   readonly windowsMs: readonly number[]
   /** Checkpoint intervals tried: the default (1 s) and a shorter one. */
@@ -89,7 +103,8 @@ export function engineBenchPlan(quick: boolean, runs: number | undefined): Engin
         series: 1_000,
         warmupSeconds: 0.5,
         seconds: 2,
-        requestStepMs: 10,
+        capacity: { warmupSeconds: 0.5, seconds: 2, maxConsumerLagRecords: 2_000 },
+        samplesPerRequest: 200,
         windowsMs: [1_000, 10_000],
         checkpointIntervalsMs: [1_000, 200],
         idleTimeoutMs: 200,
@@ -114,11 +129,12 @@ export function engineBenchPlan(quick: boolean, runs: number | undefined): Engin
     latency: {
       loadFractions: [0.5, 0.8],
       referenceCase: 'throughput/10k/1s',
-      fallbackMaxSamplesPerSecond: 50_000,
+      fallbackMaxSamplesPerSecond: 1_000_000,
       series: 10_000,
       warmupSeconds: 2,
       seconds: 15,
-      requestStepMs: 2,
+      capacity: { warmupSeconds: 3, seconds: 10, maxConsumerLagRecords: 1_500 },
+      samplesPerRequest: 2_000,
       windowsMs: [1_000, 10_000],
       checkpointIntervalsMs: [1_000, 200],
       idleTimeoutMs: 200,
