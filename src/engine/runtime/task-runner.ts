@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/index.js'
-import type { Log, LogRecord, TopicPartitionOffset } from '../../log/index.js'
+import type { Log, LogRecord, ReadResult, TopicPartitionOffset } from '../../log/index.js'
 import type { Collector, OperatorContext } from '../api/index.js'
 import { createMemoryBackend } from '../state/memory/index.js'
 import type { StateBackend, StateStore } from '../state/index.js'
@@ -81,6 +81,12 @@ export class TaskRunner<In, Out> {
   readonly #job: TaskJob<In, Out>
   readonly #s: TaskRunnerSettings
   readonly #positions = new Map<string, number>()
+  /**
+   * Per input partition, at most one read already sent for the offset processing reaches next: it
+   * travels (to the log's thread, through the disk) while this batch is processed, instead of the
+   * task idling for it after. Used only when it starts exactly at the partition's position.
+   */
+  readonly #prefetched = new Map<string, { readonly from: number; readonly read: Promise<ReadResult> }>()
   readonly #watermarks: WatermarkTracker
   readonly #pending: OutputAppend[] = []
   #sideRecords: LogRecord[] = []
@@ -195,10 +201,13 @@ export class TaskRunner<In, Out> {
         this.#watermarks.removePartition(k)
         continue
       }
-      const res = await this.#log.read(input.topic, input.partition, from, {
-        isolation: 'read_committed',
-        maxBytes: this.#s.maxPollBytes ?? 1 << 20,
-      })
+      const res = await this.#read(input, k, from)
+      // More may follow: ask for it now, so it arrives while this batch is processed.
+      if (res.records.length > 0 && res.nextOffset < end) {
+        const read = this.#log.read(input.topic, input.partition, res.nextOffset, this.#readOptions())
+        read.catch(() => undefined) // awaited (and its error thrown) by the poll that uses it
+        this.#prefetched.set(k, { from: res.nextOffset, read })
+      }
       let next = res.nextOffset
       for (const r of res.records) {
         if (r.offset >= end) {
@@ -268,6 +277,17 @@ export class TaskRunner<In, Out> {
     this.#epoch++
     this.#epochStartedAtMs = this.#s.clock.nowMs()
     this.#hasOutputs = false
+  }
+
+  #read(input: InputPartition, k: string, from: number): Promise<ReadResult> {
+    const ahead = this.#prefetched.get(k)
+    this.#prefetched.delete(k)
+    if (ahead !== undefined && ahead.from === from) return ahead.read
+    return this.#log.read(input.topic, input.partition, from, this.#readOptions())
+  }
+
+  #readOptions(): { readonly isolation: 'read_committed'; readonly maxBytes: number } {
+    return { isolation: 'read_committed', maxBytes: this.#s.maxPollBytes ?? 1 << 20 }
   }
 
   #collector(): Collector<Out> {
