@@ -2,6 +2,8 @@ import * as os from 'node:os'
 import { summarize } from '../stats.js'
 import type { BenchOptions, BenchSuite, SuiteReport } from '../suite.js'
 import { withTempDir } from '../temp-dir.js'
+import { searchCapacity } from './capacity.js'
+import type { CapacityProbe } from './capacity.js'
 import { buildLatencyPool, measureLatency } from './latency.js'
 import type { LatencySample } from './latency.js'
 import { engineBenchPlan, seriesLabel, throughputCaseId } from './plan.js'
@@ -89,8 +91,7 @@ async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
   }
   if (wantedLatency || wanted(capacity.id)) {
     options.progress(
-      `  building the capacity load (offered ${Math.round(maxRate).toLocaleString('en-US')} samples/s, ` +
-        `ingest.limits.maxConsumerLagRecords ${cap.maxConsumerLagRecords})…`,
+      `  building the capacity load (offered ${Math.round(maxRate).toLocaleString('en-US')} samples/s)…`,
     )
     const spec = { checkpointIntervalMs: capacity.checkpointIntervalMs, ...cap }
     const pool = buildLatencyPool(plan.latency, maxRate, spec)
@@ -102,7 +103,8 @@ async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
         capacity.samples.push(s)
         options.progress(
           `  run ${run}/${plan.runs} ${capacity.id.padEnd(30)} acked ${Math.round(s.ackedSamplesPerSecond).toLocaleString('en-US')}/s ` +
-            `of ${Math.round(s.offeredSamplesPerSecond).toLocaleString('en-US')}/s offered, ${s.failures} refused, ` +
+            `of ${Math.round(s.offeredSamplesPerSecond).toLocaleString('en-US')}/s offered, ` +
+            `${Math.round(s.processedSamplesPerSecond).toLocaleString('en-US')}/s came out as results, ${s.failures} non-2xx, ` +
             `server CPU ${s.serverCpuCores.toFixed(2)}`,
         )
       } catch (err) {
@@ -113,10 +115,22 @@ async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
     latency.push(capacity)
   }
   // The loads are fractions of the sustained end-to-end capacity (ingest + engine on the same cores).
-  const capacityRate =
-    capacity.samples.length > 0
-      ? summarize(capacity.samples.map((s) => s.ackedSamplesPerSecond)).median
-      : Number.NaN
+  const upper =
+    capacity.samples.length > 0 ? summarize(capacity.samples.map(sustainedRate)).median : Number.NaN
+  let capacityRate = Number.NaN
+  let probes: CapacityProbe[] = []
+  if (upper > 0) {
+    try {
+      const found = await searchCapacity(plan.latency, upper, options.dataRoot, options.progress)
+      probes = found.probes
+      // None sustained: the loads still run, as fractions of the lowest probe, and the report says so.
+      capacityRate = found.rate ?? found.probes.at(-1)?.rate ?? Number.NaN
+      if (found.rate === undefined)
+        capacity.errors.push(`no probed load was sustained; the loads are fractions of the lowest probe`)
+    } catch (err) {
+      capacity.errors.push(`capacity search: ${message(err)}`)
+    }
+  }
   for (const fraction of plan.latency.loadFractions) {
     if (!(capacityRate > 0)) break
     const cases = plan.latency.checkpointIntervalsMs
@@ -133,7 +147,7 @@ async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
       `  building the ${Math.round(fraction * 100)}% load (${Math.round(fraction * capacityRate).toLocaleString('en-US')} samples/s)…`,
     )
     const l = plan.latency
-    const base = { warmupSeconds: l.warmupSeconds, seconds: l.seconds, maxConsumerLagRecords: 0 }
+    const base = { warmupSeconds: l.warmupSeconds, seconds: l.seconds }
     const pool = buildLatencyPool(l, fraction * capacityRate, { ...base, checkpointIntervalMs: 1_000 })
     for (let run = 1; run <= plan.runs; run++) {
       for (const c of cases) {
@@ -166,12 +180,18 @@ async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
     snapshots,
     latency,
     maxRate,
+    capacityUpper: upper,
     capacityRate,
+    probes,
     maxRateMeasured: !plan.quick && measuredMax !== undefined,
     elapsedSeconds: (performance.now() - started) / 1000,
     loadAverageAtEnd: os.loadavg()[0] ?? Number.NaN,
   })
 }
+
+/** What an overloaded server turned into results per second (never more than it acknowledged). */
+export const sustainedRate = (s: LatencySample): number =>
+  Math.min(s.ackedSamplesPerSecond, s.processedSamplesPerSecond)
 
 const latencyCaseId = (fraction: number, checkpointIntervalMs: number): string =>
   `latency/${Math.round(fraction * 100)}%/checkpoint-${checkpointIntervalMs}ms`

@@ -6,7 +6,8 @@
  * `EngineHost` (`engine:`, `jobs:`) on that log. What `vigil start` cannot offer is added: the main
  * thread tails `vigil.results.rollups` read_committed (the server owns the log's directory lock, so
  * no other process can), every `TAIL_POLL_MS`, and prints one line per result record that became
- * visible: `visible <partition> <newest windowEnd> <epoch ms, sub-ms> <rows> <final rows>`.
+ * visible: `visible <partition> <newest windowEnd> <epoch ms, sub-ms> <rows> <final rows> <samples>`,
+ * samples = the count summed over the record's rows of the smallest window (each sample is in one).
  * `ready <ingest port>` once listening. SIGTERM shuts down in `AllInOne`'s order.
  */
 import { pino } from 'pino'
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   await engine.start()
 
   const topic = resultTopic('rollups')
+  const smallest = Math.min(...config.jobs.rollups.windows)
   const next = new Array<number>(config.engine.tasks).fill(0)
   let stopping = false
   const tail = (async () => {
@@ -55,8 +57,13 @@ async function main(): Promise<void> {
           if (r.value === null) continue
           const d = decodeResultBatch(r.value)
           const rows = d.ok ? d.batch.rows : []
-          const final = rows.reduce((n, row) => n + (row.final ? 1 : 0), 0)
-          lines.push(`visible ${p} ${r.timestampMs} ${at.toFixed(3)} ${rows.length} ${final}\n`)
+          let final = 0
+          let samples = 0
+          for (const row of rows) {
+            if (row.final) final++
+            if (row.windowMs === smallest && row.revision === 1) samples += row.count
+          }
+          lines.push(`visible ${p} ${r.timestampMs} ${at.toFixed(3)} ${rows.length} ${final} ${samples}\n`)
         }
         if (lines.length > 0) process.stdout.write(lines.join(''))
         next[p] = res.nextOffset

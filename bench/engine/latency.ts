@@ -4,7 +4,6 @@ import * as path from 'node:path'
 import * as readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { buildPayloads } from '../../src/gen/payload-builders.js'
-import { createDefaultIngestConfig } from '../../src/ingest/http/index.js'
 import { processCpuSeconds } from '../ingest/proc-stats.js'
 import type { LatencyPlan } from './plan.js'
 
@@ -22,6 +21,11 @@ export interface LatencySample {
   readonly offeredSamplesPerSecond: number
   /** Samples in 2xx-acknowledged requests per second over the measured window. */
   readonly ackedSamplesPerSecond: number
+  /**
+   * Samples per second whose results became visible during the measured window (the count of the
+   * smallest window's first-revision rows): what ingest and the engine together turned into results.
+   */
+  readonly processedSamplesPerSecond: number
   /** Window-end latencies in ms (one per task and window end of the smallest window). */
   readonly latenciesMs: readonly number[]
   /** Window ends whose ack was seen but whose result never became visible before the server stopped. */
@@ -42,13 +46,11 @@ const TAIL_SECONDS = 2
 const DRAIN_MS = 5_000
 const MAX_IN_FLIGHT = 64
 
-/** One run's timing and admission settings. */
+/** One run's timing. */
 export interface LatencyRunSpec {
   readonly checkpointIntervalMs: number
   readonly warmupSeconds: number
   readonly seconds: number
-  /** The server's `ingest.limits.maxConsumerLagRecords` (0: not checked, the default). */
-  readonly maxConsumerLagRecords: number
 }
 
 /** Builds the pool of one load level with the `vigil gen` remote_write builder (5 services). */
@@ -92,14 +94,9 @@ export function latencyServerConfig(
   dataDir: string,
   run: LatencyRunSpec,
 ): Record<string, unknown> {
-  const ingest = createDefaultIngestConfig()
   return {
     log: { dataDir },
-    ingest: {
-      host: '127.0.0.1',
-      port: 0,
-      limits: { ...ingest.limits, maxConsumerLagRecords: run.maxConsumerLagRecords },
-    },
+    ingest: { host: '127.0.0.1', port: 0 },
     auth: { mode: 'none' },
     engine: {
       checkpointInterval: run.checkpointIntervalMs,
@@ -121,6 +118,7 @@ interface Visible {
   readonly windowEnd: number
   readonly atMs: number
   readonly rows: number
+  readonly samples: number
 }
 
 interface Sent {
@@ -166,6 +164,7 @@ export async function measureLatency(
         windowEnd: Number(f[2]),
         atMs: Number(f[3]),
         rows: Number(f[4]),
+        samples: Number(f[6]),
       })
   })
   try {
@@ -240,7 +239,10 @@ export async function measureLatency(
         else missing++
       }
     }
+    let processed = 0
+    for (const v of visible) if (v.atMs >= measureFrom && v.atMs < measureTo) processed += v.samples
     return {
+      processedSamplesPerSecond: processed / (measuredSeconds > 0 ? measuredSeconds : Number.NaN),
       offeredSamplesPerSecond: (pool.samplesPerRequest * 1000) / pool.stepMs,
       ackedSamplesPerSecond:
         (acked.length * pool.samplesPerRequest) / (measuredSeconds > 0 ? measuredSeconds : Number.NaN),

@@ -51,14 +51,17 @@ export interface LatencyPlan {
   readonly warmupSeconds: number
   readonly seconds: number
   /**
-   * The capacity run that sets the loads: offered at the reference rate (more than ingest and the
-   * engine sustain together on 2 cores) with ingest's consumer-lag admission on, so ingest answers
-   * 429 to what the engine does not keep up with; its acknowledged rate is the sustained capacity.
+   * How the loads' reference, the sustained end-to-end capacity, is found: overload runs offered at
+   * the reference rate give an upper bound (the rate at which samples came out as results, at most
+   * the acknowledged rate); then probes from that bound down in steps of `probeStep` × it, the
+   * first sustained one (capacity.ts) being the capacity.
    */
   readonly capacity: {
     readonly warmupSeconds: number
     readonly seconds: number
-    readonly maxConsumerLagRecords: number
+    readonly probes: number
+    readonly probeStep: number
+    readonly probeSeconds: number
   }
   /**
    * Samples per remote_write request (Prometheus' `max_samples_per_send` default is 2000); the load
@@ -103,7 +106,7 @@ export function engineBenchPlan(quick: boolean, runs: number | undefined): Engin
         series: 1_000,
         warmupSeconds: 0.5,
         seconds: 2,
-        capacity: { warmupSeconds: 0.5, seconds: 2, maxConsumerLagRecords: 2_000 },
+        capacity: { warmupSeconds: 0.5, seconds: 2, probes: 2, probeStep: 0.5, probeSeconds: 2 },
         samplesPerRequest: 200,
         windowsMs: [1_000, 10_000],
         checkpointIntervalsMs: [1_000, 200],
@@ -133,7 +136,7 @@ export function engineBenchPlan(quick: boolean, runs: number | undefined): Engin
       series: 10_000,
       warmupSeconds: 2,
       seconds: 15,
-      capacity: { warmupSeconds: 3, seconds: 10, maxConsumerLagRecords: 1_500 },
+      capacity: { warmupSeconds: 3, seconds: 10, probes: 8, probeStep: 0.1, probeSeconds: 10 },
       samplesPerRequest: 2_000,
       windowsMs: [1_000, 10_000],
       checkpointIntervalsMs: [1_000, 200],
