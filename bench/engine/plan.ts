@@ -118,9 +118,9 @@ export function engineBenchPlan(quick: boolean, runs: number | undefined): Engin
     quick,
     runs: runs ?? 3,
     throughput: [
-      { series: 10_000, stepMs: 1_000, steps: 300, maxSeconds: 60 },
+      { series: 10_000, stepMs: 1_000, steps: 600, maxSeconds: 60 },
       { series: 10_000, stepMs: 10_000, steps: 100, maxSeconds: 60, emissionWorstCase: true },
-      { series: 1_000_000, stepMs: 1_000, steps: 4, maxSeconds: 120 },
+      { series: 1_000_000, stepMs: 1_000, steps: 8, maxSeconds: 150 },
     ],
     partitions: 4,
     tasks: 2,
