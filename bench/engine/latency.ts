@@ -31,7 +31,7 @@ export interface LatencySample {
   /** Window ends whose ack was seen but whose result never became visible before the server stopped. */
   readonly missing: number
   readonly failures: number
-  /** Largest delay of a request's send behind its schedule (client or server fell behind). */
+  /** Largest delay of a measured request's send behind its schedule (client or server fell behind). */
   readonly maxSendLagMs: number
   readonly serverCpuCores: number
   readonly rowsPerWindow: number
@@ -249,7 +249,10 @@ export async function measureLatency(
       latenciesMs: latencies,
       missing,
       failures: sent.filter((s) => !s.ok).length,
-      maxSendLagMs: Math.max(...sent.map((s) => s.sentMs - s.scheduledMs)),
+      maxSendLagMs: Math.max(
+        0,
+        ...sent.slice(warmupRequests, warmupRequests + measuredRequests).map((s) => s.sentMs - s.scheduledMs),
+      ),
       serverCpuCores: serverCpu / measuredSeconds,
       rowsPerWindow: rowWindows === 0 ? 0 : rows / rowWindows,
     }

@@ -134,9 +134,11 @@ export function engineBenchPlan(quick: boolean, runs: number | undefined): Engin
       referenceCase: 'throughput/10k/1s',
       fallbackMaxSamplesPerSecond: 1_000_000,
       series: 10_000,
-      warmupSeconds: 2,
+      // Past start-up: ingest's series caches and the engine's series tables fill and the JIT warms
+      // in the first seconds, when result latency reaches a few seconds (docs/benchmarks.md).
+      warmupSeconds: 10,
       seconds: 15,
-      capacity: { warmupSeconds: 3, seconds: 10, probes: 8, probeStep: 0.1, probeSeconds: 10 },
+      capacity: { warmupSeconds: 5, seconds: 10, probes: 8, probeStep: 0.1, probeSeconds: 10 },
       samplesPerRequest: 2_000,
       windowsMs: [1_000, 10_000],
       checkpointIntervalsMs: [1_000, 200],

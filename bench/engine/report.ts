@@ -359,7 +359,9 @@ function renderMarkdown2(r: EngineResults, tables: readonly [string, Table][]): 
       `(${r.maxRateMeasured ? `the \`${l.referenceCase}\` rollup throughput measured above, engine only` : `a fixed rate above capacity: \`${l.referenceCase}\` did not run or --quick`}), ` +
       `more than ingest and the engine sustain together with the load client on the same 2 cores (warm-up ${l.capacity.warmupSeconds} s, measured ${l.capacity.seconds} s; ` +
       'their latency columns are of an overloaded server and are not a result). ' +
-      `Each load run warms up ${l.warmupSeconds} s and measures ${l.seconds} s. Per window end W of the ${Math.min(...l.windowsMs) / 1000} s ` +
+      `Each load run warms up ${l.warmupSeconds} s (start-up is not steady state: ingest's series caches and the ` +
+      'engine’s series tables fill and the JIT warms, and results then lag by up to a few seconds) and measures ' +
+      `${l.seconds} s; send lag is over the measured requests. Per window end W of the ${Math.min(...l.windowsMs) / 1000} s ` +
       'windows in the measured part and per task: latency = (time the first result record with windowEnd ≥ W is ' +
       'read_committed on that task’s partition of `vigil.results.rollups`) − (time of the first 2xx of a request ' +
       'whose samples have ts ≥ W, i.e. of the data that lets the watermark pass W with maxOutOfOrderness 0). It ' +
