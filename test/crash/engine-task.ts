@@ -64,7 +64,8 @@ const log = tapLog(base, {
 
 let job: TaskJob<unknown, unknown>
 let settings: TaskRunnerSettings
-const common = { task: 0, tasks: 1, clock: systemClock, checkpointIntervalMs }
+// Commits overlap processing as in the engine's workers, so the kills cover that mode too.
+const common = { task: 0, tasks: 1, clock: systemClock, checkpointIntervalMs, overlapCommits: true }
 const maxPollBytes = Number(values['max-poll-bytes'])
 if (values.job === 'rollups') {
   const { jobs, engine } = rollupCrashConfig(checkpointIntervalMs)

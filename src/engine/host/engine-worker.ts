@@ -51,6 +51,7 @@ async function main(): Promise<void> {
         idleTimeoutMs: data.engine.idleTimeout,
       },
       sideTopic: lateTopic(job.name),
+      overlapCommits: true,
     })
     tasks.push({ job: job.name, task: data.task, runner })
   }

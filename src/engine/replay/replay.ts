@@ -105,6 +105,7 @@ export class Replay {
         sideTopic: `${lateTopic(job.name)}.v${record.version}`,
         startOffsets: starts,
         endOffsets: ends,
+        overlapCommits: true,
       })
       tasks.push({ job: job.name, task, runner })
     }

@@ -51,6 +51,15 @@ export interface TaskRunnerSettings {
   readonly stateBackend?: StateBackend
   /** Where an input with no committed offset starts (`topic/partition` → offset; default its start). */
   readonly startOffsets?: ReadonlyMap<string, number>
+  /**
+   * A due commit takes the epoch's snapshot, flushes its outputs and captures its offsets, then
+   * lets `poll()` return while the transaction completes (state append, offsets, end): the next
+   * epoch is processed meanwhile, its outputs held back until then, so the task does not idle for
+   * the log's round trips (Flink's asynchronous checkpoint phase). A failed commit is thrown by the
+   * next `poll()` or `commit()`; the task then restarts from the last committed epoch, as after a
+   * crash. Off: `poll()` returns after the commit (what the unit tests step through).
+   */
+  readonly overlapCommits?: boolean
 }
 
 /** What a task reports about itself (engine status, metrics, replay progress). */
@@ -101,6 +110,9 @@ export class TaskRunner<In, Out> {
   #lastTickMs = Number.NEGATIVE_INFINITY
   #lastCommitMs = 0
   #lastSnapshotBytes = 0
+  /** The commit completing in the background (overlapCommits), and its failure once it failed. */
+  #committing: Promise<void> | undefined
+  #commitFailure: { readonly error: unknown } | undefined
 
   constructor(log: Log, job: TaskJob<In, Out>, settings: TaskRunnerSettings) {
     this.#log = log
@@ -191,6 +203,7 @@ export class TaskRunner<In, Out> {
   /** One round over every input partition; commits when the epoch is due. Returns records read. */
   async poll(): Promise<number> {
     const committer = this.#need()
+    this.#throwCommitFailure()
     let read = 0
     const out = this.#collector()
     for (const input of this.#s.inputs) {
@@ -236,11 +249,14 @@ export class TaskRunner<In, Out> {
       this.#lastTickMs = now
       this.#job.operator.onTick?.(now, this.#context(), out)
     }
+    // Outputs join the open transaction; while the previous epoch's commit completes they wait.
+    if (this.#committing !== undefined) return read
     await this.#flushOutputs(committer)
     const age = this.#s.clock.nowMs() - this.#epochStartedAtMs
     const early = this.#s.outputCommitDelayMs
     if (age >= this.#s.checkpointIntervalMs || (this.#hasOutputs && early !== undefined && age >= early)) {
-      await this.commit()
+      await this.#beginCommit()
+      if (this.#s.overlapCommits !== true) await this.#settleCommit()
     }
     return read
   }
@@ -255,8 +271,28 @@ export class TaskRunner<In, Out> {
     await this.commit()
   }
 
-  /** Commits the current epoch now (outputs, snapshot, offsets) and starts the next. */
+  /** Commits the current epoch now (outputs, snapshot, offsets), starts the next, and waits for it. */
   async commit(): Promise<void> {
+    await this.#settleCommit()
+    await this.#beginCommit()
+    await this.#settleCommit()
+  }
+
+  /** Waits for the commit in flight, if any; throws its failure. */
+  async #settleCommit(): Promise<void> {
+    if (this.#committing !== undefined) await this.#committing
+    this.#throwCommitFailure()
+  }
+
+  #throwCommitFailure(): void {
+    if (this.#commitFailure !== undefined) throw this.#commitFailure.error
+  }
+
+  /**
+   * Ends the epoch: barrier, outputs flushed into its transaction, snapshot and offsets taken, and
+   * the transaction's completion started (`#committing`). The next epoch starts now.
+   */
+  async #beginCommit(): Promise<void> {
     const committer = this.#need()
     const startedAt = performance.now()
     const out = this.#collector()
@@ -271,9 +307,19 @@ export class TaskRunner<In, Out> {
     const tables = this.#store?.snapshot(this.#epoch)
     const bytes = wrapSnapshot(this.#watermarks.exportState(), snapshot.bytes, tables?.bytes)
     // A record is `full` only when every part is: restore then needs nothing older.
-    await committer.commit(this.#epoch, offsets, { bytes, full: snapshot.full && (tables?.full ?? true) })
-    this.#lastCommitMs = performance.now() - startedAt
-    this.#lastSnapshotBytes = bytes.length
+    const full = snapshot.full && (tables?.full ?? true)
+    const done = committer.commit(this.#epoch, offsets, { bytes, full }).then(
+      () => {
+        this.#lastCommitMs = performance.now() - startedAt
+        this.#lastSnapshotBytes = bytes.length
+        this.#committing = undefined
+      },
+      (error: unknown) => {
+        this.#commitFailure = { error }
+        this.#committing = undefined
+      },
+    )
+    this.#committing = done
     this.#epoch++
     this.#epochStartedAtMs = this.#s.clock.nowMs()
     this.#hasOutputs = false
