@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { crc32 } from 'node:zlib'
 import fc from 'fast-check'
 import { MetricBatchBuilder } from '../../../core/batch/index.js'
 import type { MetricBatch } from '../../../core/batch/index.js'
@@ -191,6 +192,40 @@ describe('rollup checkpoints (full + deltas)', () => {
     const restored = new RollupOperator({ windowsMs: [10], allowedLatenessMs: 0 })
     restored.restoreCheckpoints([base.bytes, goneBytes])
     assert.deepEqual(restored.snapshot(), op.snapshot())
+    assert.deepEqual(restored.snapshot(), op.snapshot())
+  })
+
+  test('a version 1 checkpoint (no per-series mode column: every series whole) still restores', () => {
+    const op = new RollupOperator({ windowsMs: [10, 20], allowedLatenessMs: 5 })
+    const { ctx, out } = recorder([])
+    op.processBatch(
+      batch('t', [
+        ['a', 1, 1],
+        ['b', 3, 2],
+        ['a', 4, 5],
+      ]),
+      ctx,
+      out,
+    )
+    const v2 = Buffer.from(op.checkpoint(true).bytes)
+    // Version 1 is version 2 without the u8 × upserts mode column (padded to 8) after the
+    // per-series sample counts: header 48, sizes, tenant and label-length columns, windows and
+    // samples per series.
+    const k = v2.readUInt8(7)
+    const upserts = v2.readUInt32LE(16)
+    const named = upserts + v2.readUInt32LE(20)
+    const pad8 = (n: number): number => (n + 7) & ~7
+    const modeAt = 48 + pad8(8 * k) + 2 * pad8(4 * named) + 2 * pad8(4 * upserts)
+    const body = Buffer.concat([v2.subarray(0, modeAt), v2.subarray(modeAt + pad8(upserts), v2.length - 4)])
+    body.writeUInt16LE(1, 4)
+    const v1 = Buffer.alloc(body.length + 4)
+    body.copy(v1)
+    v1.writeUInt32LE(crc32(body), body.length)
+    const d = decodeRollupCheckpoint(v1)
+    assert.ok(d.ok, d.ok ? '' : d.reason)
+    assert.deepEqual([...d.checkpoint.seriesMode], [WHOLE, WHOLE])
+    const restored = new RollupOperator({ windowsMs: [10, 20], allowedLatenessMs: 5 })
+    restored.restoreCheckpoints([v1])
     assert.deepEqual(restored.snapshot(), op.snapshot())
   })
 
