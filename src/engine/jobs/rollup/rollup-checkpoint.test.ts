@@ -121,6 +121,21 @@ function run(settings: RollupSettings, steps: readonly Step[], fullEvery?: numbe
   return log
 }
 
+/** An operator of windows 10 and 20 (lateness 5) holding samples of series a and b. */
+function twoSizes(): { op: RollupOperator } & ReturnType<typeof recorder> {
+  const op = new RollupOperator({ windowsMs: [10, 20], allowedLatenessMs: 5 })
+  const rec = recorder([])
+  op.processBatch(
+    batch('t', [
+      ['a', 1, 1],
+      ['b', 3, 2],
+    ]),
+    rec.ctx,
+    rec.out,
+  )
+  return { op, ...rec }
+}
+
 describe('rollup checkpoints (full + deltas)', () => {
   test('a restore from the full checkpoint and the deltas after it continues as the uninterrupted run', () => {
     fc.assert(
@@ -196,17 +211,8 @@ describe('rollup checkpoints (full + deltas)', () => {
   })
 
   test('a version 1 checkpoint (no per-series mode column: every series whole) still restores', () => {
-    const op = new RollupOperator({ windowsMs: [10, 20], allowedLatenessMs: 5 })
-    const { ctx, out } = recorder([])
-    op.processBatch(
-      batch('t', [
-        ['a', 1, 1],
-        ['b', 3, 2],
-        ['a', 4, 5],
-      ]),
-      ctx,
-      out,
-    )
+    const { op, ctx, out } = twoSizes()
+    op.processBatch(batch('t', [['a', 4, 5]]), ctx, out)
     const v2 = Buffer.from(op.checkpoint(true).bytes)
     // Version 1 is version 2 without the u8 × upserts mode column (padded to 8) after the
     // per-series sample counts: header 48, sizes, tenant and label-length columns, windows and
@@ -230,16 +236,7 @@ describe('rollup checkpoints (full + deltas)', () => {
   })
 
   test('damaged, truncated, foreign, other-version and other-size checkpoints are refused with the reason', () => {
-    const op = new RollupOperator({ windowsMs: [10, 20], allowedLatenessMs: 5 })
-    const { ctx, out } = recorder([])
-    op.processBatch(
-      batch('t', [
-        ['a', 1, 1],
-        ['b', 3, 2],
-      ]),
-      ctx,
-      out,
-    )
+    const { op, ctx, out } = twoSizes()
     const { bytes } = op.checkpoint(true)
     const fresh = (): RollupOperator => new RollupOperator({ windowsMs: [10, 20], allowedLatenessMs: 5 })
     fresh().restoreCheckpoints([bytes])
