@@ -190,7 +190,7 @@ async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
 }
 
 /** What an overloaded server turned into results per second (never more than it acknowledged). */
-export const sustainedRate = (s: LatencySample): number =>
+const sustainedRate = (s: LatencySample): number =>
   Math.min(s.ackedSamplesPerSecond, s.processedSamplesPerSecond)
 
 const latencyCaseId = (fraction: number, checkpointIntervalMs: number): string =>

@@ -93,18 +93,21 @@ export interface CheckpointCounts {
   readonly labels: string
 }
 
-export interface CheckpointColumns {
-  readonly seriesTenant: Uint32Array
+/** The typed columns of a checkpoint being written: the decoded form's, with label lengths for labels. */
+export type CheckpointColumns = Pick<
+  RollupCheckpoint,
+  | 'seriesTenant'
+  | 'seriesWindows'
+  | 'seriesSamples'
+  | 'seriesMode'
+  | 'rows'
+  | 'revision'
+  | 'sizeIndex'
+  | 'flags'
+  | 'samples'
+> & {
+  /** Per series (upserts, then deletions): UTF-16 length of its labelsKey. */
   readonly seriesLabelLength: Uint32Array
-  readonly seriesWindows: Uint32Array
-  readonly seriesSamples: Uint32Array
-  /** Per upsert: WHOLE (samples replace the series') or APPEND (samples follow the series'). */
-  readonly seriesMode: Uint8Array
-  readonly rows: Float64Array
-  readonly revision: Int32Array
-  readonly sizeIndex: Uint8Array
-  readonly flags: Uint8Array
-  readonly samples: Float64Array
 }
 
 const pad8 = (n: number): number => (n + 7) & ~7
