@@ -28,6 +28,8 @@ export class SeriesTable {
   open = new Int32Array(0)
   /** An upper bound of the stored samples' timestamps (-Infinity when none). */
   maxTs = new Float64Array(0)
+  /** A lower bound of the stored samples' timestamps (+Infinity when none): prune skips a series at or past it. */
+  minTs = new Float64Array(0)
   sampleClass = new Int8Array(0)
   sampleBlock = new Int32Array(0)
   sampleLen = new Int32Array(0)
@@ -147,6 +149,7 @@ export class SeriesTable {
     a[p + 2] = mask
     this.sampleLen[s] = n + 1
     if (ts > this.maxTs[s]!) this.maxTs[s] = ts
+    if (ts < this.minTs[s]!) this.minTs[s] = ts
   }
 
   /** Series s's samples from a checkpoint: `n` (ts, value, mask) triples of `src` from `from`. */
@@ -159,8 +162,13 @@ export class SeriesTable {
     for (let i = 0; i < n * SAMPLE; i++) a[base + i] = src[from + i]!
     this.sampleLen[s] = n
     let max = Number.NEGATIVE_INFINITY
-    for (let p = from; p < from + n * SAMPLE; p += SAMPLE) if (src[p]! > max) max = src[p]!
+    let min = Number.POSITIVE_INFINITY
+    for (let p = from; p < from + n * SAMPLE; p += SAMPLE) {
+      if (src[p]! > max) max = src[p]!
+      if (src[p]! < min) min = src[p]!
+    }
     this.maxTs[s] = max
+    this.minTs[s] = min
   }
 
   /** Appends `n` (ts, value, mask) triples of `src` from `from` after series s's samples (delta restore). */
@@ -176,17 +184,22 @@ export class SeriesTable {
   /** Drops the samples with ts < minTs (their windows of every size are gone), keeping order. */
   prune(s: number, minTs: number): void {
     const n = this.sampleLen[s]!
-    if (n === 0) return
+    // Most calls find nothing to drop (a 10 s window closed, the 1 min one still holds them all).
+    if (n === 0 || !(this.minTs[s]! < minTs)) return
     const a = this.arena(s)
     const base = this.base(s)
     let kept = 0
+    let min = Number.POSITIVE_INFINITY
     for (let i = 0; i < n; i++) {
       const p = base + i * SAMPLE
-      if (a[p]! < minTs) continue
+      const t = a[p]!
+      if (t < minTs) continue
+      if (t < min) min = t
       if (kept !== i) a.copyWithin(base + kept * SAMPLE, p, p + SAMPLE)
       kept++
     }
     this.sampleLen[s] = kept
+    this.minTs[s] = min
     if (kept === 0) this.#freeSamples(s)
     else if (kept * 4 <= 2 << this.sampleClass[s]!) this.#moveTo(s, classFor(kept))
   }
@@ -260,6 +273,7 @@ export class SeriesTable {
     this.labelsOf[s] = labels
     this.open[s] = 0
     this.maxTs[s] = Number.NEGATIVE_INFINITY
+    this.minTs[s] = Number.POSITIVE_INFINITY
     this.sampleClass[s] = -1
     this.sampleLen[s] = 0
     const stamp = this.#nextStamp++
@@ -272,6 +286,7 @@ export class SeriesTable {
   #grow(n: number): void {
     this.open = growInt32(this.open, n, 0)
     this.maxTs = growFloat64(this.maxTs, n)
+    this.minTs = growFloat64(this.minTs, n)
     const cls = new Int8Array(n).fill(-1)
     cls.set(this.sampleClass)
     this.sampleClass = cls
@@ -323,6 +338,7 @@ export class SeriesTable {
     this.#freeBlock(s)
     this.sampleLen[s] = 0
     this.maxTs[s] = Number.NEGATIVE_INFINITY
+    this.minTs[s] = Number.POSITIVE_INFINITY
   }
 }
 
