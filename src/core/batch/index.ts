@@ -1,5 +1,6 @@
 export {
   METRIC_NAME_LABEL,
+  labelFacts,
   labelValue,
   labelsHash,
   labelsKey,

@@ -34,6 +34,13 @@ export interface LabelFacts {
   slotEpoch: number
   /** `serviceOfLabels`, once computed. */
   service: string | undefined
+  /**
+   * A consumer's own slot for the series (the engine's rollup series table): `owner` is the
+   * consumer's per-tenant index, `ownerStamp` the slot's registration number it must still have.
+   */
+  owner: object | undefined
+  ownerSlot: number
+  ownerStamp: number
 }
 
 export function labelFacts(labels: Labels): LabelFacts {
@@ -52,6 +59,9 @@ export function labelFacts(labels: Labels): LabelFacts {
     slot: undefined,
     slotEpoch: -1,
     service: undefined,
+    owner: undefined,
+    ownerSlot: -1,
+    ownerStamp: 0,
   }
   if (Object.isExtensible(labels)) Object.defineProperty(labels, FACTS, { value: facts })
   else factsOfLabels.set(labels, facts)

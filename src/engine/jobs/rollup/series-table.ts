@@ -1,4 +1,4 @@
-import { labelsKey } from '../../../core/batch/index.js'
+import { labelFacts } from '../../../core/batch/index.js'
 import type { MetricBatch } from '../../../core/batch/index.js'
 
 /** Size classes of sample blocks: class c holds `2 << c` samples. */
@@ -72,10 +72,20 @@ export class SeriesTable {
     if (this.#local.length < labels.length) this.#local = new Int32Array(labels.length * 2)
     const local = this.#local
     const byLabels = this.#tenantMap(batch.tenant)
+    const stamps = this.#stamp
     for (let j = 0; j < labels.length; j++) {
-      const key = labelsKey(labels[j]!) // cached on the label array (LabelFacts)
-      const s = byLabels.get(key)
-      local[j] = s === undefined ? this.#register(batch.tenant, key, byLabels) : s
+      // Decoders share one label array per series across batches, so the slot found last time is
+      // remembered on it: a property read instead of a string-keyed probe of a map of every series.
+      const facts = labelFacts(labels[j]!)
+      if (facts.owner === byLabels && stamps[facts.ownerSlot] === facts.ownerStamp) {
+        local[j] = facts.ownerSlot
+        continue
+      }
+      const s = byLabels.get(facts.key) ?? this.#register(batch.tenant, facts.key, byLabels)
+      facts.owner = byLabels
+      facts.ownerSlot = s
+      facts.ownerStamp = this.#stamp[s]!
+      local[j] = s
     }
     return local
   }
