@@ -12,6 +12,14 @@ import type { WatermarkSettings, WatermarkState } from './watermark-tracker.js'
 /** Processing-time ticks (`Operator.onTick`) come about this often, from `poll()`. */
 const TICK_EVERY_MS = 1_000
 
+/**
+ * Largest read per partition and poll, by default. Every poll pays for a watermark round and its
+ * emission, so catching up in 1 MiB reads ran the rollups at ~0.95 M samples/s and in 4 MiB reads
+ * at ~1.2–1.4 M (docs/benchmarks.md); a caught-up task reads what arrived, far less. Memory: one
+ * read in hand and one ahead per partition.
+ */
+export const DEFAULT_MAX_POLL_BYTES = 4 << 20
+
 export interface TaskRunnerSettings {
   readonly task: number
   readonly tasks: number
@@ -19,7 +27,7 @@ export interface TaskRunnerSettings {
   readonly clock: Clock
   readonly checkpointIntervalMs: number
   readonly watermarks: WatermarkSettings
-  /** Largest read per partition and poll. */
+  /** Largest read per partition and poll (default `DEFAULT_MAX_POLL_BYTES`). */
   readonly maxPollBytes?: number
   readonly fullSnapshotEvery?: number
   /**
@@ -333,7 +341,7 @@ export class TaskRunner<In, Out> {
   }
 
   #readOptions(): { readonly isolation: 'read_committed'; readonly maxBytes: number } {
-    return { isolation: 'read_committed', maxBytes: this.#s.maxPollBytes ?? 1 << 20 }
+    return { isolation: 'read_committed', maxBytes: this.#s.maxPollBytes ?? DEFAULT_MAX_POLL_BYTES }
   }
 
   #collector(): Collector<Out> {
