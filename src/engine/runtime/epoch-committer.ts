@@ -114,7 +114,7 @@ export class EpochCommitter {
   async commit(
     epoch: number,
     offsets: readonly TopicPartitionOffset[],
-    snapshot: { readonly bytes: Uint8Array; readonly full: boolean },
+    snapshot: { readonly bytes: Uint8Array | readonly Uint8Array[]; readonly full: boolean },
   ): Promise<void> {
     // One append per chunk: each stays under the log's batch limit; the transaction holds them all.
     const state = { epoch, full: snapshot.full, bytes: snapshot.bytes }

@@ -35,6 +35,26 @@ test('a snapshot larger than a chunk is split into records and reassembled, delt
   )
 })
 
+test('a snapshot given in parts is chunked as the parts joined, whatever the boundaries', () => {
+  const parts = [bytes(3, 7), bytes(0, 8), bytes(14, 9), bytes(1, 10), bytes(9, 11)]
+  const joined = Buffer.concat(parts)
+  for (const chunk of [1, 4, 10, 27, 100]) {
+    const fromParts = encodeStateRecords({ epoch: 2, full: true, bytes: parts }, 4, chunk)
+    const fromWhole = records(2, true, joined, chunk)
+    assert.deepEqual(
+      fromParts.map((r) => [r.key, Buffer.from(r.value).toString('hex')]),
+      fromWhole.map((r) => [r.key, Buffer.from(r.value).toString('hex')]),
+      `chunks of ${chunk}`,
+    )
+    const restored = snapshotsToRestore(fromParts)
+    assert.ok(!('error' in restored))
+    assert.deepEqual([...restored[0]!.bytes], [...joined])
+  }
+  const empty = encodeStateRecords({ epoch: 3, full: false, bytes: [] }, 4, 10)
+  assert.equal(empty.length, 1)
+  assert.equal(empty[0]!.value.length, 18)
+})
+
 test('chunks left behind by an older, larger snapshot under the same key are ignored', () => {
   const older = records(1, true, bytes(35, 4), 10) // full, full#1, full#2, full#3
   const newer = records(9, true, bytes(15, 5), 10) // full, full#1

@@ -25,9 +25,28 @@ export interface StateRecord {
   readonly bytes: Uint8Array
 }
 
+/**
+ * A snapshot to write: its bytes whole or as consecutive parts (a header and the state's own
+ * encoding), which the chunks copy from directly. At 1M series a snapshot is ~100 MB, and joining
+ * the parts first was one more copy into fresh memory per checkpoint (7 % of a task's time).
+ */
+export interface StateRecordParts {
+  readonly epoch: number
+  readonly full: boolean
+  readonly bytes: Uint8Array | readonly Uint8Array[]
+}
+
 interface StateChunk extends StateRecord {
   readonly index: number
   readonly count: number
+}
+
+/** Total bytes of a snapshot given whole or in parts. */
+export function snapshotLength(bytes: Uint8Array | readonly Uint8Array[]): number {
+  if (bytes instanceof Uint8Array) return bytes.length
+  let n = 0
+  for (const part of bytes) n += part.length
+  return n
 }
 
 export function stateRecordKey(epoch: number, full: boolean, fullEvery: number): string {
@@ -36,22 +55,38 @@ export function stateRecordKey(epoch: number, full: boolean, fullEvery: number):
 
 /** The records (key and value) holding one snapshot: one per chunk of at most `chunkBytes`. */
 export function encodeStateRecords(
-  r: StateRecord,
+  r: StateRecordParts,
   fullEvery: number,
   chunkBytes = STATE_CHUNK_BYTES,
 ): { key: string; value: Buffer }[] {
   const base = stateRecordKey(r.epoch, r.full, fullEvery)
-  const count = Math.max(1, Math.ceil(r.bytes.length / chunkBytes))
+  const parts = r.bytes instanceof Uint8Array ? [r.bytes] : r.bytes
+  const total = snapshotLength(parts)
+  const count = Math.max(1, Math.ceil(total / chunkBytes))
   const out: { key: string; value: Buffer }[] = []
+  // The parts are read in order: `part` and `at` are where the next chunk's bytes start.
+  let part = 0
+  let at = 0
   for (let i = 0; i < count; i++) {
-    const part = r.bytes.subarray(i * chunkBytes, Math.min(r.bytes.length, (i + 1) * chunkBytes))
-    const buf = Buffer.allocUnsafe(HEADER + part.length)
+    const size = Math.min(total - i * chunkBytes, chunkBytes)
+    const buf = Buffer.allocUnsafe(HEADER + size)
     buf.writeUInt8(STATE_RECORD_VERSION, 0)
     buf.writeUInt8(r.full ? 1 : 0, 1)
     buf.writeDoubleLE(r.epoch, 2)
     buf.writeUInt32LE(i, 10)
     buf.writeUInt32LE(count, 14)
-    buf.set(part, HEADER)
+    let filled = 0
+    while (filled < size) {
+      const from = parts[part]!
+      const n = Math.min(from.length - at, size - filled)
+      buf.set(from.subarray(at, at + n), HEADER + filled)
+      filled += n
+      at += n
+      if (at === from.length) {
+        part++
+        at = 0
+      }
+    }
     out.push({ key: i === 0 ? base : `${base}#${i}`, value: buf })
   }
   return out

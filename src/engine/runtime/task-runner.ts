@@ -3,6 +3,7 @@ import type { Log, LogRecord, ReadResult, TopicPartitionOffset } from '../../log
 import type { Collector, OperatorContext } from '../api/index.js'
 import { createMemoryBackend } from '../state/memory/index.js'
 import type { StateBackend, StateStore } from '../state/index.js'
+import { snapshotLength } from './state-record.js'
 import { EpochCommitter } from './epoch-committer.js'
 import type { EpochCommitterSettings } from './epoch-committer.js'
 import type { InputPartition, OutputAppend, TaskJob } from './task-job.js'
@@ -319,7 +320,7 @@ export class TaskRunner<In, Out> {
     const done = committer.commit(this.#epoch, offsets, { bytes, full }).then(
       () => {
         this.#lastCommitMs = performance.now() - startedAt
-        this.#lastSnapshotBytes = bytes.length
+        this.#lastSnapshotBytes = snapshotLength(bytes)
         this.#committing = undefined
       },
       (error: unknown) => {
@@ -412,7 +413,7 @@ function wrapSnapshot(
   watermarks: WatermarkState,
   job: Uint8Array,
   store: Uint8Array | undefined,
-): Uint8Array {
+): Uint8Array[] {
   // −Infinity (nothing seen yet) is not JSON: written as null, read back as −Infinity.
   const finite = (n: number): number | null => (Number.isFinite(n) ? n : null)
   const plain = {
@@ -420,14 +421,12 @@ function wrapSnapshot(
     partitions: watermarks.partitions.map(([id, t]) => [id, finite(t)]),
     ...(store === undefined ? {} : { store: store.length }),
   }
-  const head = Buffer.from(JSON.stringify(plain), 'utf8')
-  const storeLength = store?.length ?? 0
-  const out = Buffer.allocUnsafe(4 + head.length + job.length + storeLength)
-  out.writeUInt32LE(head.length, 0)
-  head.copy(out, 4)
-  out.set(job, 4 + head.length)
-  if (store !== undefined) out.set(store, 4 + head.length + job.length)
-  return out
+  const json = Buffer.from(JSON.stringify(plain), 'utf8')
+  const head = Buffer.allocUnsafe(4 + json.length)
+  head.writeUInt32LE(json.length, 0)
+  json.copy(head, 4)
+  // Parts, not one buffer: the state record chunks copy them directly (state-record.ts).
+  return store === undefined ? [head, job] : [head, job, store]
 }
 
 function unwrapSnapshot(bytes: Uint8Array): {
