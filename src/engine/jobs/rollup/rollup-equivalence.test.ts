@@ -123,8 +123,12 @@ function run(steps: readonly Step[], first: Op, next: () => Op): unknown[] {
 }
 
 describe('RollupOperator equals one KeyedWindows per size (keyed by tenant NUL labels)', () => {
-  for (const walkFactor of [16, 0]) {
-    const path = walkFactor === 0 ? 'emission always sorts' : 'emission mostly walks the key order'
+  const paths: [number, string][] = [
+    [16, 'emission mostly places windows by key rank'],
+    [0, 'emission always sorts'],
+    [1e9, 'emission always places windows by key rank'],
+  ]
+  for (const [walkFactor, path] of paths) {
     test(`random input with duplicates, replacements, late data, full tables and snapshots (${path})`, () => {
       emissionTuning.walkFactor = walkFactor
       try {

@@ -21,8 +21,8 @@ const DIRTY = 2
 const REMOVED = 4
 
 /**
- * Emission sorts due windows when there are few (due × walkFactor < series), else walks the key
- * order. Mutable only so the equivalence test can force each path (0: always sort).
+ * Emission sorts due windows when there are few (due × walkFactor < series), else places them by key
+ * rank. Mutable only so the equivalence test can force each path (0: always sort).
  */
 export const emissionTuning = { walkFactor: 16 }
 
@@ -65,8 +65,13 @@ export class TumblingTable {
   #revision = new Int32Array(0)
   #flags = new Uint8Array(0)
   #seriesOf = new Int32Array(0)
-  /** Next window of the same series (newest first), -1 at the end. */
+  /**
+   * The series' windows as a doubly linked chain ordered by start, newest first (-1 ends it), so
+   * an in-order sample finds its window, or that it has none, at the head however many windows
+   * are open (a task catching up holds many: the watermark moves once per poll).
+   */
   #next = new Int32Array(0)
+  #prev = new Int32Array(0)
   #picked = new Int32Array(0)
   /** Per series: its newest window, or -1. */
   #head = new Int32Array(0)
@@ -77,6 +82,8 @@ export class TumblingTable {
   #pending: number[] = []
   #round = 0
   #removed = 0
+  /** Scratch of `#sorted`: window by series rank, -1 where none (kept all -1 between calls). */
+  #byRank = new Int32Array(0)
   /** The generation `#create` used last (restores create many windows of one start in a row). */
   #lastGen: Generation | undefined
   openCount = 0
@@ -94,9 +101,10 @@ export class TumblingTable {
 
   /** The window of series s starting at `start`, or -1. */
   slotOf(s: number, start: number): number {
+    const f = this.#f
     let slot = this.#head[s]!
-    while (slot >= 0 && this.#f[slot * STRIDE] !== start) slot = this.#next[slot]!
-    return slot
+    while (slot >= 0 && f[slot * STRIDE]! > start) slot = this.#next[slot]!
+    return slot >= 0 && f[slot * STRIDE] === start ? slot : -1
   }
 
   /**
@@ -155,7 +163,7 @@ export class TumblingTable {
     }
     if (due.length > 0) {
       this.series.ensureRanks()
-      for (const slot of this.#sorted(due, round)) this.#emitSlot(slot, emitWindow)
+      for (const slot of this.#sorted(due)) this.#emitSlot(slot, emitWindow)
     }
     for (const gen of isWatermark ? this.#gens.values() : []) {
       if (gen.start + this.sizeMs + this.latenessMs > done) continue
@@ -221,7 +229,7 @@ export class TumblingTable {
     }
   }
 
-  /** Series s's open windows (newest first). */
+  /** Series s's open windows. */
   windowCount(s: number): number {
     let n = 0
     for (let slot = this.#head[s]!; slot >= 0; slot = this.#next[slot]!) n++
@@ -341,24 +349,45 @@ export class TumblingTable {
 
   /**
    * Due windows by (start, key rank). Within a size, one start and one series name exactly one
-   * window, so a large set (a generation firing: every series) is ordered by walking the series
-   * in key order per start, with no sort; a comparator sort of 1M items took ~1 s.
+   * window, so a large group of one start (a generation firing: every series) is ordered by
+   * placing each window at its series' rank and reading the ranks in order (a counting sort), and
+   * a small group is sorted by rank; a comparator sort of 1M items took ~1 s. Catching up, one
+   * emission holds several starts: each is its own group.
    */
-  #sorted(due: number[], round: number): Iterable<number> {
+  #sorted(due: number[]): Iterable<number> {
     const rank = this.series.rank
+    const seriesOf = this.#seriesOf
     const f = this.#f
-    if (due.length * emissionTuning.walkFactor < this.series.rankedCount) {
-      return due.sort(
-        (a, b) => f[a * STRIDE]! - f[b * STRIDE]! || rank[this.#seriesOf[a]!]! - rank[this.#seriesOf[b]!]!,
-      )
+    const ranked = this.series.rankedCount
+    if (due.length * emissionTuning.walkFactor < ranked) {
+      return due.sort((a, b) => f[a * STRIDE]! - f[b * STRIDE]! || rank[seriesOf[a]!]! - rank[seriesOf[b]!]!)
     }
-    const starts = [...new Set(due.map((slot) => f[slot * STRIDE]!))].sort((a, b) => a - b)
+    const byStart = new Map<number, number[]>()
+    for (const slot of due) {
+      const start = f[slot * STRIDE]!
+      const group = byStart.get(start)
+      if (group === undefined) byStart.set(start, [slot])
+      else group.push(slot)
+    }
     const out = new Int32Array(due.length)
     let n = 0
-    for (const start of starts) {
-      for (let r = 0; r < this.series.rankedCount; r++) {
-        const slot = this.slotOf(this.series.atRank(r), start)
-        if (slot >= 0 && this.#picked[slot] === round) out[n++] = slot
+    for (const start of [...byStart.keys()].sort((a, b) => a - b)) {
+      const group = byStart.get(start)!
+      if (group.length * emissionTuning.walkFactor < ranked) {
+        group.sort((a, b) => rank[seriesOf[a]!]! - rank[seriesOf[b]!]!)
+        for (const slot of group) out[n++] = slot
+        continue
+      }
+      if (this.#byRank.length < ranked)
+        this.#byRank = new Int32Array(Math.max(ranked, this.#byRank.length * 2)).fill(-1)
+      const byRank = this.#byRank
+      for (const slot of group) byRank[rank[seriesOf[slot]!]!] = slot
+      for (let r = 0; r < ranked; r++) {
+        const slot = byRank[r]!
+        if (slot >= 0) {
+          out[n++] = slot
+          byRank[r] = -1
+        }
       }
     }
     return out
@@ -394,8 +423,19 @@ export class TumblingTable {
     this.#flags[slot] = 0
     this.#picked[slot] = 0
     this.#seriesOf[slot] = s
-    this.#next[slot] = this.#head[s]!
-    this.#head[s] = slot
+    // Linked in by start (at the head for in-order data).
+    const f = this.#f
+    let after = -1
+    let at = this.#head[s]!
+    while (at >= 0 && f[at * STRIDE]! > start) {
+      after = at
+      at = this.#next[at]!
+    }
+    this.#next[slot] = at
+    this.#prev[slot] = after
+    if (at >= 0) this.#prev[at] = slot
+    if (after < 0) this.#head[s] = slot
+    else this.#next[after] = slot
     let gen = this.#lastGen?.start === start ? this.#lastGen : this.#gens.get(start)
     if (gen === undefined) {
       // A generation born behind the watermark never fires as a whole: its windows go through #pending.
@@ -411,12 +451,11 @@ export class TumblingTable {
 
   #drop(slot: number): number {
     const s = this.#seriesOf[slot]!
-    let at = this.#head[s]!
-    if (at === slot) this.#head[s] = this.#next[slot]!
-    else {
-      while (this.#next[at] !== slot) at = this.#next[at]!
-      this.#next[at] = this.#next[slot]!
-    }
+    const before = this.#prev[slot]!
+    const after = this.#next[slot]!
+    if (before < 0) this.#head[s] = after
+    else this.#next[before] = after
+    if (after >= 0) this.#prev[after] = before
     this.#free.push(slot)
     this.openCount--
     this.series.open[s]!--
@@ -469,6 +508,7 @@ export class TumblingTable {
     this.#flags = flags
     this.#seriesOf = growInt32(this.#seriesOf, n, 0)
     this.#next = growInt32(this.#next, n, 0)
+    this.#prev = growInt32(this.#prev, n, 0)
     this.#picked = growInt32(this.#picked, n, 0)
   }
 }
