@@ -62,7 +62,8 @@ async function runEngineSuite(options: BenchOptions): Promise<SuiteReport> {
         c.samples.push(s)
         options.progress(
           `  run ${run}/${plan.runs} ${c.id.padEnd(16)} snapshot ${s.snapshotMs.toFixed(1)} ms, ` +
-            `${(s.bytes / 2 ** 20).toFixed(2)} MiB, restore ${s.restoreMs.toFixed(1)} ms`,
+            `${(s.bytes / 2 ** 20).toFixed(2)} MiB, restore ${s.restoreMs.toFixed(1)} ms, ` +
+            `delta ${s.deltaMs.toFixed(1)} ms, ${(s.deltaBytes / 2 ** 20).toFixed(2)} MiB`,
         )
       } catch (err) {
         c.errors.push(message(err))

@@ -11,20 +11,27 @@ export interface SnapshotSample {
   /** Framed snapshot bytes (what TaskRunner wraps and commits). */
   readonly bytes: number
   readonly snapshotMs: number
-  /** NaN when not timed (more than MAX_RESTORE_SERIES series). */
+  /** `restoreCheckpoints()` of the full checkpoint into a fresh operator. */
   readonly restoreMs: number
+  /** The delta checkpoint after one more step of DELTA_SHARE of the series. */
+  readonly deltaBytes: number
+  readonly deltaMs: number
 }
 
 const BATCH = 10_000
-/** restore() is not timed above this: at 1M series it runs for minutes (see docs/benchmarks.md). */
-export const MAX_RESTORE_SERIES = 100_000
+/**
+ * Share of the series given one more sample before the delta checkpoint: 1M series scraped every
+ * 10 s and checkpointed every second change about a tenth of the series per checkpoint.
+ */
+export const DELTA_SHARE = 0.1
 
 /**
  * The rollup operator's checkpoint cost in isolation: an operator (windows 10 s and 1 m, as the
  * throughput cases) fed `steps` steps of `stepMs` of `series` series with the watermark following
  * the data (at 3 steps of 1 s: one open 10 s window and one open 1 m window per series, 3 samples each),
  * then a full `checkpoint()` (the columnar format the job commits) timed, and `restoreCheckpoints()` of
- * those bytes into a fresh operator.
+ * those bytes into a fresh operator; before that restore, one more step of every 1/DELTA_SHARE-th
+ * series and the delta `checkpoint()` that follows, timed.
  */
 export function measureSnapshot(series: number, steps: number, stepMs: number): SnapshotSample {
   const settings = { windowsMs: [10_000, 60_000], allowedLatenessMs: 0 }
@@ -43,19 +50,29 @@ export function measureSnapshot(series: number, steps: number, stepMs: number): 
   const t0 = performance.now()
   const bytes = op.checkpoint(true).bytes
   const snapshotMs = performance.now() - t0
-  let restoreMs = Number.NaN
-  if (series <= MAX_RESTORE_SERIES) {
-    const fresh = new RollupOperator(settings)
-    const t1 = performance.now()
-    fresh.restoreCheckpoints([bytes])
-    restoreMs = performance.now() - t1
+  const ts = start + steps * stepMs
+  const every = Math.round(1 / DELTA_SHARE)
+  for (let from = 0; from < series; from += BATCH * every) {
+    const batch = stepBatch(from, Math.min(series, from + BATCH * every), ts, steps, every)
+    op.processBatch(batch, context(ts - stepMs), out)
   }
-  return { series, bytes: bytes.length, snapshotMs, restoreMs }
+  const t2 = performance.now()
+  const delta = op.checkpoint(false)
+  const deltaMs = performance.now() - t2
+  if (delta.full) throw new Error('the snapshot bench expected a delta checkpoint')
+  // Restored last: the restored operator's garbage would otherwise be collected during the delta.
+  const fresh = new RollupOperator(settings)
+  const t1 = performance.now()
+  fresh.restoreCheckpoints([bytes])
+  const restoreMs = performance.now() - t1
+  return { series, bytes: bytes.length, snapshotMs, restoreMs, deltaBytes: delta.bytes.length, deltaMs }
 }
 
-function stepBatch(from: number, to: number, ts: number, step: number): MetricBatch {
-  const b = new MetricBatchBuilder(BENCH_TENANT, to - from)
-  for (let i = from; i < to; i++) b.sample(b.series(seriesLabels(i), 'gauge'), ts, (i % 97) + step * 0.5)
+/** One sample at ts of every `every`-th series in [from, to). */
+function stepBatch(from: number, to: number, ts: number, step: number, every = 1): MetricBatch {
+  const b = new MetricBatchBuilder(BENCH_TENANT, Math.ceil((to - from) / every))
+  for (let i = from; i < to; i += every)
+    b.sample(b.series(seriesLabels(i), 'gauge'), ts, (i % 97) + step * 0.5)
   return b.build()
 }
 
