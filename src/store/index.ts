@@ -1,0 +1,7 @@
+export { StoreDatabase, StoreError, SCHEMA_VERSION } from './duckdb/store-database.js'
+export type { MigrationReport } from './duckdb/store-database.js'
+export { MIGRATIONS } from './duckdb/migrations.js'
+export type { Migration } from './duckdb/migrations.js'
+export { StoreSink, storeSourceKinds } from './sink/store-sink.js'
+export type { StoreSinkSettings, StoreSinkStatus, StoreSource, StoreSourceKind } from './sink/store-sink.js'
+export { resultTableName, sizeLabel } from './tables/result-tables.js'
