@@ -9,10 +9,12 @@ import {
 } from '../engine/config/index.js'
 import { createDefaultIngestConfig, ingestConfigSchema } from '../ingest/http/index.js'
 import { createDefaultEmbeddedLogConfig, embeddedLogConfigSchema } from '../log/embedded/index.js'
+import { createDefaultStoreConfig, storeConfigSchema } from '../store/index.js'
 
 /**
- * Configuration of the all-in-one process (`vigil start`): the embedded log, the ingest listener and
- * the API listener. Sections are named as in the config file (`api:`, `ingest:`, `auth:`, `log:`),
+ * Configuration of the all-in-one process (`vigil start`): the embedded log, the ingest listener,
+ * the engine, the store and the API listener. Sections are named as in the config file (`api:`,
+ * `ingest:`, `auth:`, `log:`, `engine:`, `jobs:`, `store:`),
  * so defaults, a config file (`--config`) and CLI flags meet in one object (in that order of
  * precedence, lowest first) and are validated once, here.
  */
@@ -26,6 +28,7 @@ export const allInOneConfigSchema = z
     log: embeddedLogConfigSchema.describe('The embedded durable log.'),
     engine: engineConfigSchema.describe('The stream engine: checkpoints, watermarks, lateness, tasks.'),
     jobs: jobsConfigSchema.describe('Built-in jobs: metric rollups, RED metrics from spans, log counts.'),
+    store: storeConfigSchema.describe('The embedded DuckDB store of results (and raw samples).'),
   })
   .strict()
 
@@ -42,6 +45,7 @@ export function createDefaultAllInOneConfig(): AllInOneConfig {
     log: createDefaultEmbeddedLogConfig(DEFAULT_DATA_DIR),
     engine: createDefaultEngineConfig(),
     jobs: createDefaultJobsConfig(),
+    store: createDefaultStoreConfig(),
   }
 }
 

@@ -11,6 +11,9 @@ import { IngestGateway, INGEST_TOPICS } from '../ingest/http/index.js'
 import type { IngestAddress } from '../ingest/http/index.js'
 import { openEmbeddedLog } from '../log/embedded/index.js'
 import type { EmbeddedLog, EmbeddedLogSettings } from '../log/embedded/index.js'
+import { STORE_FILE, StoreDatabase, StoreSink } from '../store/index.js'
+import type { StoreSource } from '../store/index.js'
+import { builtInJobNames, resultTopic } from '../engine/jobs/built-in/built-in-jobs.js'
 import type { AllInOneConfig } from './all-in-one-config.js'
 import { registerEngineMetrics } from './engine-metrics.js'
 import { registerIngestMetrics } from './ingest-metrics.js'
@@ -20,6 +23,9 @@ export interface AllInOneSettings {
   readonly logger: Logger
   readonly clock?: Clock
 }
+
+/** On shutdown, how long the store may keep writing what the engine committed last. */
+const STORE_DRAIN_MS = 10_000
 
 type State = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped'
 
@@ -55,6 +61,7 @@ export class AllInOne {
   #log: EmbeddedLog | undefined
   #ingest: IngestGateway | undefined
   #engine: EngineHost | undefined
+  #store: { readonly db: StoreDatabase; readonly sink: StoreSink } | undefined
   #api: ApiServer | undefined
 
   constructor(config: AllInOneConfig, settings: AllInOneSettings) {
@@ -124,6 +131,10 @@ export class AllInOne {
       this.#engine = engine
       await engine.start()
 
+      if (this.#config.store.enabled)
+        this.#store = await this.#startStore(logger.child({ component: 'store' }))
+      const store = this.#store
+
       const registry = new Registry()
       collectDefaultMetrics({ register: registry })
       registerLogMetrics(registry, this.#log)
@@ -139,9 +150,23 @@ export class AllInOne {
         path: '/api/v1/engine/status',
         handle: (_req, res) => sendJson(res, 200, engineStatusJson(engine)),
       }
+      const storeStatus: Route = {
+        method: 'GET',
+        path: '/api/v1/store/status',
+        handle: (_req, res) =>
+          store === undefined
+            ? sendJson(res, 404, { error: 'The store is disabled (store.enabled: false).' })
+            : sendJson(res, 200, { path: store.db.path, sink: store.sink.status() }),
+      }
       this.#api = new ApiServer(this.#config.api, {
         logger: logger.child({ component: 'api' }),
-        routes: [...healthRoutes(() => this.readiness()), metricsRoute(registry), status, engineStatus],
+        routes: [
+          ...healthRoutes(() => this.readiness()),
+          metricsRoute(registry),
+          status,
+          engineStatus,
+          storeStatus,
+        ],
       })
       await this.#api.start()
     } catch (err) {
@@ -169,16 +194,20 @@ export class AllInOne {
     const api = this.#api
     const ingest = this.#ingest
     const engine = this.#engine
+    const store = this.#store
     const log = this.#log
     this.#api = undefined
     this.#ingest = undefined
     this.#engine = undefined
+    this.#store = undefined
     this.#log = undefined
     let firstError: unknown
     const steps = [
       () => api?.shutdown(),
       () => ingest?.shutdown(),
       () => engine?.shutdown(),
+      () => store?.sink.shutdown({ drainMs: STORE_DRAIN_MS }),
+      () => store?.db.close(),
       () => log?.close(),
     ]
     for (const stop of steps) {
@@ -190,6 +219,41 @@ export class AllInOne {
       }
     }
     if (firstError !== undefined) throw firstError
+  }
+
+  /**
+   * Opens (and migrates) the store and starts its sink on the result topics of the enabled jobs,
+   * plus the raw metrics topic when `store.rawSamples` is on.
+   */
+  async #startStore(logger: Logger): Promise<{ db: StoreDatabase; sink: StoreSink }> {
+    const { store, jobs, log } = this.#config
+    const path = store.path ?? join(log.dataDir, STORE_FILE)
+    const db = await StoreDatabase.open(path, { clock: this.#settings.clock ?? systemClock })
+    const enabled = {
+      rollups: jobs.rollups.enabled,
+      red: jobs.red.enabled,
+      'log-counts': jobs.logCounts.enabled,
+    }
+    const sources: StoreSource[] = builtInJobNames
+      .filter((name) => enabled[name])
+      .map((name) => ({ topic: resultTopic(name), kind: 'results' }))
+    if (store.rawSamples) sources.push({ topic: INGEST_TOPICS.metrics, kind: 'metrics' })
+    const sink = new StoreSink({
+      log: this.#log!,
+      db,
+      consumer: 'store',
+      sources,
+      clock: this.#settings.clock ?? systemClock,
+      onError: (err) => logger.error({ err }, 'A store write failed; retrying from the same offset.'),
+    })
+    try {
+      await sink.start()
+    } catch (err) {
+      db.close()
+      throw err
+    }
+    logger.info({ path, migrated: db.migrated, topics: sources.map((s) => s.topic) }, 'The store is open.')
+    return { db, sink }
   }
 
   /** Keys from the config file and the keys file; warns about the modes that need attention. */

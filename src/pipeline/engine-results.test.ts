@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { join } from 'node:path'
 import { decodeResultBatch } from '../core/batch/index.js'
+import { systemClock } from '../core/index.js'
 import type { ResultRow } from '../core/batch/index.js'
+import { STORE_FILE, StoreDatabase } from '../store/index.js'
 import { IngestApp } from './testing/ingest-app.js'
 import { readTopic } from './testing/read-topic.js'
 
@@ -94,6 +97,15 @@ test('metrics sent to ingest come out of the rollup job as revisioned results, r
     (await engineTasks(app)).some((t) => (t.counters['side.late.window_closed'] ?? 0) >= 1),
   )
 
+  // The store sink writes the results while Vigil runs (not only when it stops).
+  await waitFor('the store to hold the first window and its late revision', async () => {
+    const res = await fetch(`${app.apiUrl}/api/v1/store/status`)
+    assert.equal(res.status, 200)
+    const body = (await res.json()) as { path: string; sink: { rowsWritten: number } }
+    assert.match(body.path, /store\/vigil\.duckdb$/)
+    return body.sink.rowsWritten >= 2
+  })
+
   await app.app.shutdown()
   const rows: ResultRow[] = []
   for (const r of await readTopic(app.config.log, 'vigil.results.rollups', 'read_committed')) {
@@ -109,6 +121,27 @@ test('metrics sent to ingest come out of the rollup job as revisioned results, r
     ['default', key, 1, true, 3, 18, 2, 11, 11],
     ['default', key, 2, true, 4, 118, 2, 100, 100], // last: the sample with the latest event time (T0+4s)
   ])
+  // The store (drained at shutdown) holds exactly the committed result rows, revisions included.
+  const db = await StoreDatabase.open(join(app.config.log.dataDir, STORE_FILE), { clock: systemClock })
+  try {
+    const stored = (
+      await db.connection.runAndReadAll(
+        'SELECT tenant, key, window_start_ms, revision, count, sum FROM rollups_10s ORDER BY ALL',
+      )
+    ).getRows()
+    const expected = rows
+      .map((r) => [r.tenant, r.key, BigInt(r.windowStart), r.revision, r.count, r.sum])
+      .sort(
+        (a, b) =>
+          String(a[1]).localeCompare(String(b[1])) ||
+          Number(a[2]) - Number(b[2]) ||
+          Number(a[3]) - Number(b[3]),
+      )
+    assert.ok(expected.length >= 2)
+    assert.deepEqual(stored, expected)
+  } finally {
+    db.close()
+  }
   const late = await readTopic(app.config.log, 'vigil.late.rollups', 'read_committed')
   assert.equal(late.length, 1)
   const body = JSON.parse(Buffer.from(late[0]!.value).toString('utf8')) as { reason: string; record: unknown }

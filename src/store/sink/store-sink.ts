@@ -98,12 +98,24 @@ export class StoreSink {
     for (const [name] of tables.getRows()) this.#known.add(String(name))
   }
 
-  /** Stops after the pass in progress (whose transaction completes or rolls back). Idempotent. */
-  async shutdown(): Promise<void> {
+  /**
+   * Stops after the pass in progress (whose transaction completes or rolls back). With `drainMs`,
+   * then keeps passing until nothing new is left or that time is up, so a clean stop after the
+   * engine's last commit leaves the store level with the log. Idempotent.
+   */
+  async shutdown(options: { readonly drainMs?: number } = {}): Promise<void> {
     this.#stopping = true
     this.#wake?.()
     await this.#loop
     this.#loop = undefined
+    if (this.#connection !== undefined && options.drainMs !== undefined) {
+      const until = this.#s.clock.nowMs() + options.drainMs
+      try {
+        while (this.#s.clock.nowMs() < until && (await this.#pass()) > 0);
+      } catch (err) {
+        this.#s.onError?.(err) // what is left is stored on the next start
+      }
+    }
     this.#connection?.closeSync()
     this.#connection = undefined
   }
