@@ -223,7 +223,7 @@ export class AllInOne {
 
   /**
    * Opens (and migrates) the store and starts its sink on the result topics of the enabled jobs,
-   * plus the raw metrics topic when `store.rawSamples` is on.
+   * plus the raw ingest topics `store.raw` turns on.
    */
   async #startStore(logger: Logger): Promise<{ db: StoreDatabase; sink: StoreSink }> {
     const { store, jobs, log } = this.#config
@@ -237,7 +237,9 @@ export class AllInOne {
     const sources: StoreSource[] = builtInJobNames
       .filter((name) => enabled[name])
       .map((name) => ({ topic: resultTopic(name), kind: 'results' }))
-    if (store.rawSamples) sources.push({ topic: INGEST_TOPICS.metrics, kind: 'metrics' })
+    if (store.raw.metrics) sources.push({ topic: INGEST_TOPICS.metrics, kind: 'metrics' })
+    if (store.raw.logs) sources.push({ topic: INGEST_TOPICS.logs, kind: 'logs' })
+    if (store.raw.spans) sources.push({ topic: INGEST_TOPICS.traces, kind: 'spans' })
     const sink = new StoreSink({
       log: this.#log!,
       db,

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { ManualClock } from '../../core/testing/manual-clock.js'
-import { MIGRATIONS } from './migrations.js'
+import { LOG_COLUMN_TYPES, SPAN_COLUMN_TYPES } from '../tables/telemetry-tables.js'
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js'
 import { StoreDatabase, StoreError } from './store-database.js'
 
 const clock = new ManualClock(1_700_000_000_000)
@@ -20,24 +21,34 @@ test('a new store is migrated to the latest schema; reopening applies nothing; a
     )
     assert.deepEqual(
       tables.getRows().map((r) => r[0]),
-      ['result_tables', 'samples', 'schema_version', 'store_drops', 'store_ledger', 'store_offsets'],
+      [
+        'logs',
+        'result_tables',
+        'samples',
+        'schema_version',
+        'spans',
+        'store_drops',
+        'store_ledger',
+        'store_offsets',
+      ],
     )
     first.close()
 
-    // A second migration only: the first is recorded and not applied again.
+    // One more migration only: the applied ones are recorded and not applied again.
+    const v = SCHEMA_VERSION + 1
     const next = [
       ...MIGRATIONS,
-      { version: 2, description: 'test', statements: ['CREATE TABLE t2 (x INTEGER)'] },
+      { version: v, description: 'test', statements: ['CREATE TABLE t2 (x INTEGER)'] },
     ]
     const second = await StoreDatabase.open(path, { clock, migrations: next })
-    assert.deepEqual(second.migrated, { from: 1, to: 2 })
-    assert.equal(await second.schemaVersion(), 2)
+    assert.deepEqual(second.migrated, { from: SCHEMA_VERSION, to: v })
+    assert.equal(await second.schemaVersion(), v)
     second.close()
 
     await assert.rejects(StoreDatabase.open(path, { clock }), (err: unknown) => {
       assert.ok(err instanceof StoreError)
       assert.equal(err.code, 'store_schema_too_new')
-      assert.match(err.message, /schema version 2, newer than this Vigil knows \(1\)/)
+      assert.ok(err.message.includes(`schema version ${v}, newer than this Vigil knows (${SCHEMA_VERSION})`))
       return true
     })
   } finally {
@@ -48,12 +59,16 @@ test('a new store is migrated to the latest schema; reopening applies nothing; a
 test('a failing migration rolls back whole and names itself', async () => {
   const broken = [
     ...MIGRATIONS,
-    { version: 2, description: 'half', statements: ['CREATE TABLE half (x INTEGER)', 'NOT SQL'] },
+    {
+      version: SCHEMA_VERSION + 1,
+      description: 'half',
+      statements: ['CREATE TABLE half (x INTEGER)', 'NOT SQL'],
+    },
   ]
   await assert.rejects(StoreDatabase.open(':memory:', { clock, migrations: broken }), (err: unknown) => {
     assert.ok(err instanceof StoreError)
     assert.equal(err.code, 'store_migration_failed')
-    assert.match(err.message, /store migration 2 \(half\) failed/)
+    assert.ok(err.message.includes(`store migration ${SCHEMA_VERSION + 1} (half) failed`))
     return true
   })
   const dir = await mkdtemp(join(tmpdir(), 'vigil-store-'))
@@ -61,7 +76,7 @@ test('a failing migration rolls back whole and names itself', async () => {
   try {
     await assert.rejects(StoreDatabase.open(path, { clock, migrations: broken }))
     const db = await StoreDatabase.open(path, { clock })
-    assert.equal(await db.schemaVersion(), 1)
+    assert.equal(await db.schemaVersion(), SCHEMA_VERSION)
     const half = await db.connection.runAndReadAll(
       "SELECT count(*) FROM information_schema.tables WHERE table_name = 'half'",
     )
@@ -69,5 +84,27 @@ test('a failing migration rolls back whole and names itself', async () => {
     db.close()
   } finally {
     await rm(dir, { recursive: true, force: true })
+  }
+})
+
+test("the log and span writers' column types are the tables' (migration DDL and writers agree)", async () => {
+  const db = await StoreDatabase.open(':memory:', { clock })
+  try {
+    for (const [table, types] of [
+      ['logs', LOG_COLUMN_TYPES],
+      ['spans', SPAN_COLUMN_TYPES],
+    ] as const) {
+      const reader = await db.connection.runAndReadAll(
+        `SELECT data_type FROM information_schema.columns WHERE table_name = '${table}' ORDER BY ordinal_position`,
+      )
+      const unquote = (t: string): string => t.replaceAll('"', '')
+      assert.deepEqual(
+        reader.getRows().map((r) => unquote(String(r[0]))),
+        types.map((t) => unquote(t.toString())),
+        table,
+      )
+    }
+  } finally {
+    db.close()
   }
 })

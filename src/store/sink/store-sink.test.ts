@@ -3,7 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { MetricBatchBuilder, encodeMetricBatch, encodeResultBatch } from '../../core/batch/index.js'
+import {
+  LogBatchBuilder,
+  MetricBatchBuilder,
+  SpanBatchBuilder,
+  encodeLogBatch,
+  encodeMetricBatch,
+  encodeResultBatch,
+  encodeSpanBatch,
+} from '../../core/batch/index.js'
 import type { ResultRow } from '../../core/batch/index.js'
 import { ManualClock } from '../../core/testing/manual-clock.js'
 import { openEmbeddedLog } from '../../log/embedded/index.js'
@@ -15,9 +23,13 @@ import type { StoreSource } from './store-sink.js'
 const clock = new ManualClock(1_700_000_000_000)
 const RESULTS = 'vigil.results.rollups'
 const METRICS = 'vigil.ingest.metrics'
+const LOGS = 'vigil.ingest.logs'
+const TRACES = 'vigil.ingest.traces'
 const SOURCES: StoreSource[] = [
   { topic: RESULTS, kind: 'results' },
   { topic: METRICS, kind: 'metrics' },
+  { topic: LOGS, kind: 'logs' },
+  { topic: TRACES, kind: 'spans' },
 ]
 
 function row(key: string, windowMs: number, windowStart: number, revision: number, sum: number): ResultRow {
@@ -65,6 +77,8 @@ async function withStore(fn: (log: Log, path: string) => Promise<void>): Promise
   try {
     await log.createTopic(RESULTS, { partitions: 2 })
     await log.createTopic(METRICS, { partitions: 1 })
+    await log.createTopic(LOGS, { partitions: 1 })
+    await log.createTopic(TRACES, { partitions: 1 })
     await fn(log, join(dir, 'store', 'vigil.duckdb'))
   } finally {
     await log.close()
@@ -166,6 +180,137 @@ test('a transaction that fails is rolled back whole and retried from the same of
     await db.connection.run('DROP TABLE rollups_10s')
     assert.equal(await sink.pass(), 1)
     assert.deepEqual(await query(db, 'SELECT key, sum FROM rollups_10s'), [['a', 5]])
+    await sink.shutdown()
+    db.close()
+  })
+})
+
+test('raw logs and spans are stored field by field: times, resource, attributes, events and links', async () => {
+  await withStore(async (log, path) => {
+    const logs = new LogBatchBuilder('acme')
+    const res = logs.resource('billing', ['service.name', 'billing', 'host.name', 'h1'], 'app.logger', '1.2')
+    const row = {
+      resource: res,
+      timeMs: 1_700_000_000_123,
+      timeNanos: 456_789,
+      observedTimeMs: 1_700_000_000_200,
+      observedTimeNanos: 0,
+      severityNumber: 17,
+      severityText: 'ERROR',
+      body: 'payment declined',
+      attributes: ['http.method', 'POST', 'retry', '2'],
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      flags: 1,
+    }
+    logs.add(row)
+    logs.add({ ...row, timeMs: 0, timeNanos: 0, attributes: [], body: 'no event time' })
+    await log.append(LOGS, 0, [{ key: null, value: encodeLogBatch(logs.build()), timestampMs: 0 }])
+
+    const spans = new SpanBatchBuilder('acme')
+    spans.add({
+      resource: spans.resource('checkout', ['service.name', 'checkout']),
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: '00f067aa0ba902b7',
+      parentSpanId: 'b7ad6b7169203331',
+      traceState: 'vendor=1',
+      name: 'POST /pay',
+      kind: 2,
+      startMs: 1_700_000_000_000,
+      startNanos: 500_000,
+      endMs: 1_700_000_000_250,
+      endNanos: 0,
+      statusCode: 2,
+      statusMessage: 'declined',
+      attributes: ['http.status_code', '402'],
+      events: [{ name: 'retry', timeMs: 1_700_000_000_100, timeNanos: 7, attributes: ['attempt', '2'] }],
+      links: [{ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceState: '', attributes: [] }],
+      flags: 0,
+    })
+    await log.append(TRACES, 0, [{ key: null, value: encodeSpanBatch(spans.build()), timestampMs: 0 }])
+
+    const db = await StoreDatabase.open(path, { clock })
+    const sink = new StoreSink({ log, db, consumer: 'store', sources: SOURCES, clock })
+    await sink.open()
+    assert.equal(await sink.pass(), 2)
+    assert.deepEqual(
+      await query(
+        db,
+        `SELECT time_ms, time_nanos, observed_time_ms, service, severity_number, severity_text, body,
+                attributes['http.method'], cardinality(attributes), resource['host.name'], scope,
+                trace_id, span_id, flags, template_id, row_index
+         FROM logs ORDER BY row_index`,
+      ),
+      [
+        [
+          1_700_000_000_123n,
+          456_789,
+          1_700_000_000_200n,
+          'billing',
+          17,
+          'ERROR',
+          'payment declined',
+          'POST',
+          2n,
+          'h1',
+          'app.logger@1.2',
+          row.traceId,
+          row.spanId,
+          1,
+          null,
+          0,
+        ],
+        [
+          1_700_000_000_200n,
+          0,
+          1_700_000_000_200n,
+          'billing',
+          17,
+          'ERROR',
+          'no event time',
+          null,
+          0n,
+          'h1',
+          'app.logger@1.2',
+          row.traceId,
+          row.spanId,
+          1,
+          null,
+          1,
+        ],
+      ],
+    )
+    assert.deepEqual(
+      await query(
+        db,
+        `SELECT service, name, kind, parent_span_id, trace_state, duration_ns, status_code, status_message,
+                attributes['http.status_code'], events[1].name, events[1].time_nanos, events[1].attributes['attempt'],
+                links[1].span_id, len(links)
+         FROM spans`,
+      ),
+      [
+        [
+          'checkout',
+          'POST /pay',
+          'server',
+          'b7ad6b7169203331',
+          'vendor=1',
+          249_500_000n,
+          'error',
+          'declined',
+          '402',
+          'retry',
+          7,
+          '2',
+          '2'.repeat(16),
+          1n,
+        ],
+      ],
+    )
+    assert.deepEqual(await query(db, 'SELECT signal, stored FROM store_ledger ORDER BY signal'), [
+      ['logs', 2n],
+      ['spans', 1n],
+    ])
     await sink.shutdown()
     db.close()
   })

@@ -1,14 +1,20 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { decodeMetricBatch, decodeResultBatch } from '../../core/batch/index.js'
+import {
+  decodeLogBatch,
+  decodeMetricBatch,
+  decodeResultBatch,
+  decodeSpanBatch,
+} from '../../core/batch/index.js'
 import type { Clock } from '../../core/index.js'
 import { OffsetOutOfRangeError } from '../../log/index.js'
 import type { Log, ReadRecord } from '../../log/index.js'
 import type { StoreDatabase } from '../duckdb/store-database.js'
 import { writeResultBatch } from '../tables/result-tables.js'
 import { writeMetricBatch } from '../tables/sample-table.js'
+import { writeLogBatch, writeSpanBatch } from '../tables/telemetry-tables.js'
 
-/** What a source topic holds: engine results (ResultBatch) or raw ingest metrics (MetricBatch). */
-export const storeSourceKinds = ['results', 'metrics'] as const
+/** What a source topic holds: engine results (ResultBatch) or raw ingest metrics, logs or spans. */
+export const storeSourceKinds = ['results', 'metrics', 'logs', 'spans'] as const
 export type StoreSourceKind = (typeof storeSourceKinds)[number]
 
 export interface StoreSource {
@@ -205,19 +211,14 @@ export class StoreSink {
     try {
       for (const r of records) {
         if (r.value === null) continue
-        if (source.kind === 'results') {
-          const d = decodeResultBatch(r.value)
-          if (!d.ok) drops.push({ offset: r.offset, reason: d.reason })
-          else rows += await writeResultBatch(c, d.batch, partition, r.offset, this.#known, created)
-        } else {
-          const d = decodeMetricBatch(r.value)
-          if (!d.ok) drops.push({ offset: r.offset, reason: d.reason })
-          else {
-            const n = await writeMetricBatch(c, d.batch, partition, r.offset)
-            rows += n
-            stored.set(d.batch.tenant, (stored.get(d.batch.tenant) ?? 0) + n)
-          }
+        const w = await this.#write(c, source.kind, r.value, partition, r.offset, created)
+        if (!w.ok) {
+          drops.push({ offset: r.offset, reason: w.reason })
+          continue
         }
+        rows += w.rows
+        // Raw telemetry is counted per tenant (the store's side of the conservation ledger).
+        if (w.tenant !== undefined) stored.set(w.tenant, (stored.get(w.tenant) ?? 0) + w.rows)
       }
       for (const d of drops) {
         await c.run('INSERT INTO store_drops VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
@@ -250,6 +251,43 @@ export class StoreSink {
     this.#transactions++
     this.#rowsWritten += rows
     this.#recordsDropped += drops.length
+  }
+
+  /** Decodes one record of a source of `kind` and writes its rows; a record that does not decode is refused. */
+  async #write(
+    c: DuckDBConnection,
+    kind: StoreSourceKind,
+    value: Uint8Array,
+    partition: number,
+    offset: number,
+    created: Set<string>,
+  ): Promise<{ ok: true; rows: number; tenant?: string } | { ok: false; reason: string }> {
+    switch (kind) {
+      case 'results': {
+        const d = decodeResultBatch(value)
+        if (!d.ok) return d
+        return { ok: true, rows: await writeResultBatch(c, d.batch, partition, offset, this.#known, created) }
+      }
+      case 'metrics': {
+        const d = decodeMetricBatch(value)
+        if (!d.ok) return d
+        return {
+          ok: true,
+          rows: await writeMetricBatch(c, d.batch, partition, offset),
+          tenant: d.batch.tenant,
+        }
+      }
+      case 'logs': {
+        const d = decodeLogBatch(value)
+        if (!d.ok) return d
+        return { ok: true, rows: await writeLogBatch(c, d.batch, partition, offset), tenant: d.batch.tenant }
+      }
+      case 'spans': {
+        const d = decodeSpanBatch(value)
+        if (!d.ok) return d
+        return { ok: true, rows: await writeSpanBatch(c, d.batch, partition, offset), tenant: d.batch.tenant }
+      }
+    }
   }
 
   async #run(): Promise<void> {
