@@ -18,6 +18,7 @@ import type { AllInOneConfig } from './all-in-one-config.js'
 import { registerEngineMetrics } from './engine-metrics.js'
 import { registerIngestMetrics } from './ingest-metrics.js'
 import { registerLogMetrics } from './log-metrics.js'
+import { registerStoreMetrics } from './store-metrics.js'
 
 export interface AllInOneSettings {
   readonly logger: Logger
@@ -140,6 +141,7 @@ export class AllInOne {
       registerLogMetrics(registry, this.#log)
       registerIngestMetrics(registry, () => ingest.status())
       registerEngineMetrics(registry, () => engine.status())
+      if (store !== undefined) registerStoreMetrics(registry, () => store.sink.status())
       const status: Route = {
         method: 'GET',
         path: '/api/v1/ingest/status',

@@ -106,6 +106,11 @@ test('metrics sent to ingest come out of the rollup job as revisioned results, r
     return body.sink.rowsWritten >= 2
   })
 
+  const metrics = await (await fetch(`${app.apiUrl}/metrics`)).text()
+  const written = /^vigil_store_rows_written_total (\d+)$/m.exec(metrics)
+  assert.ok(written !== null && Number(written[1]) >= 2, 'vigil_store_rows_written_total on /metrics')
+  assert.match(metrics, /^vigil_store_failed_transactions_total 0$/m)
+
   await app.app.shutdown()
   const rows: ResultRow[] = []
   for (const r of await readTopic(app.config.log, 'vigil.results.rollups', 'read_committed')) {
