@@ -28,6 +28,40 @@ describe('all-in-one config', () => {
     assert.equal(defaults.log.fsync, 'interval')
   })
 
+  test('store retention: durations per table and tenant over the defaults; bad ones named by path', () => {
+    const config = parseAllInOneConfig({
+      store: {
+        retention: {
+          default: '90d',
+          tables: { samples: '2d' },
+          tenants: { acme: { tables: { logs: '1d' } } },
+        },
+      },
+    })
+    assert.equal(config.store.retention.default, 90 * 86_400_000)
+    assert.deepEqual(config.store.retention.tables, {
+      ...createDefaultAllInOneConfig().store.retention.tables,
+      samples: 2 * 86_400_000,
+    })
+    assert.deepEqual(config.store.retention.tenants, { acme: { tables: { logs: 86_400_000 } } })
+    assert.deepEqual(
+      issuePaths(() =>
+        parseAllInOneConfig({
+          store: {
+            retention: { default: '10m', tables: { 'Bad-Name': '1d' }, tenants: { acme: { keep: '1d' } } },
+            raw: { metrics: 'yes' },
+          },
+        }),
+      ),
+      [
+        'store.raw.metrics',
+        'store.retention.default',
+        'store.retention.tables.Bad-Name',
+        'store.retention.tenants.acme',
+      ],
+    )
+  })
+
   test('user input goes over the defaults field by field', () => {
     const config = parseAllInOneConfig({ api: { port: 9090 }, log: { dataDir: '/tmp/v', fsync: 'always' } })
     assert.deepEqual(config.api, { host: '127.0.0.1', port: 9090 })

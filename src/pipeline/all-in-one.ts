@@ -11,7 +11,7 @@ import { IngestGateway, INGEST_TOPICS } from '../ingest/http/index.js'
 import type { IngestAddress } from '../ingest/http/index.js'
 import { openEmbeddedLog } from '../log/embedded/index.js'
 import type { EmbeddedLog, EmbeddedLogSettings } from '../log/embedded/index.js'
-import { STORE_FILE, StoreDatabase, StoreSink } from '../store/index.js'
+import { RetentionJob, STORE_FILE, StoreDatabase, StoreSink, retentionPolicy } from '../store/index.js'
 import type { StoreSource } from '../store/index.js'
 import { builtInJobNames, resultTopic } from '../engine/jobs/built-in/built-in-jobs.js'
 import type { AllInOneConfig } from './all-in-one-config.js'
@@ -62,7 +62,8 @@ export class AllInOne {
   #log: EmbeddedLog | undefined
   #ingest: IngestGateway | undefined
   #engine: EngineHost | undefined
-  #store: { readonly db: StoreDatabase; readonly sink: StoreSink } | undefined
+  #store:
+    { readonly db: StoreDatabase; readonly sink: StoreSink; readonly retention: RetentionJob } | undefined
   #api: ApiServer | undefined
 
   constructor(config: AllInOneConfig, settings: AllInOneSettings) {
@@ -208,6 +209,7 @@ export class AllInOne {
       () => api?.shutdown(),
       () => ingest?.shutdown(),
       () => engine?.shutdown(),
+      () => store?.retention.shutdown(),
       () => store?.sink.shutdown({ drainMs: STORE_DRAIN_MS }),
       () => store?.db.close(),
       () => log?.close(),
@@ -225,9 +227,11 @@ export class AllInOne {
 
   /**
    * Opens (and migrates) the store and starts its sink on the result topics of the enabled jobs,
-   * plus the raw ingest topics `store.raw` turns on.
+   * plus the raw ingest topics `store.raw` turns on, and the retention job.
    */
-  async #startStore(logger: Logger): Promise<{ db: StoreDatabase; sink: StoreSink }> {
+  async #startStore(
+    logger: Logger,
+  ): Promise<{ db: StoreDatabase; sink: StoreSink; retention: RetentionJob }> {
     const { store, jobs, log } = this.#config
     const path = store.path ?? join(log.dataDir, STORE_FILE)
     const db = await StoreDatabase.open(path, { clock: this.#settings.clock ?? systemClock })
@@ -250,14 +254,27 @@ export class AllInOne {
       clock: this.#settings.clock ?? systemClock,
       onError: (err) => logger.error({ err }, 'A store write failed; retrying from the same offset.'),
     })
+    const retention = new RetentionJob({
+      db,
+      policy: retentionPolicy(store),
+      clock: this.#settings.clock ?? systemClock,
+      intervalMs: store.retention.interval,
+      onReport: (r) => {
+        if (Object.keys(r.deleted).length > 0)
+          logger.info({ deleted: r.deleted }, 'Expired store rows deleted.')
+      },
+      onError: (err) => logger.error({ err }, 'Store retention failed; retrying at the next interval.'),
+    })
     try {
       await sink.start()
+      await retention.start()
     } catch (err) {
+      await sink.shutdown()
       db.close()
       throw err
     }
     logger.info({ path, migrated: db.migrated, topics: sources.map((s) => s.topic) }, 'The store is open.')
-    return { db, sink }
+    return { db, sink, retention }
   }
 
   /** Keys from the config file and the keys file; warns about the modes that need attention. */
