@@ -19,6 +19,10 @@ export function createRootCli(version: string): CAC {
     'Reprocess retained input with a job into a new versioned output: `vigil replay --job rollups --from earliest`',
   )
   cli.command('keys <command>', 'API keys for --auth keys: create, list, revoke (see `vigil keys --help`)')
+  cli.command(
+    'archive <command>',
+    'The Parquet archive of expired store days: list, restore (see `vigil archive --help`)',
+  )
   cli.usage('<command> [options]')
   configureHelp(cli, version)
   return cli

@@ -1,4 +1,5 @@
 import type { CAC } from 'cac'
+import { createArchiveCli } from './archive/archive-cli.js'
 import { createConfigCli } from './config/config-cli.js'
 import { createKeysCli } from './keys/keys-cli.js'
 import { createLogCli } from './log/log-cli.js'
@@ -20,6 +21,7 @@ const groups: Readonly<Record<string, (version: string) => CAC>> = {
   keys: createKeysCli,
   config: createConfigCli,
   replay: createReplayCli,
+  archive: createArchiveCli,
 }
 
 export async function runCli(args: readonly string[]): Promise<number> {

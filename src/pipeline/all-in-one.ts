@@ -11,7 +11,14 @@ import { IngestGateway, INGEST_TOPICS } from '../ingest/http/index.js'
 import type { IngestAddress } from '../ingest/http/index.js'
 import { openEmbeddedLog } from '../log/embedded/index.js'
 import type { EmbeddedLog, EmbeddedLogSettings } from '../log/embedded/index.js'
-import { RetentionJob, STORE_FILE, StoreDatabase, StoreSink, retentionPolicy } from '../store/index.js'
+import {
+  ARCHIVE_DIR,
+  RetentionJob,
+  STORE_FILE,
+  StoreDatabase,
+  StoreSink,
+  retentionPolicy,
+} from '../store/index.js'
 import type { StoreSource } from '../store/index.js'
 import { builtInJobNames, resultTopic } from '../engine/jobs/built-in/built-in-jobs.js'
 import type { AllInOneConfig } from './all-in-one-config.js'
@@ -254,9 +261,13 @@ export class AllInOne {
       clock: this.#settings.clock ?? systemClock,
       onError: (err) => logger.error({ err }, 'A store write failed; retrying from the same offset.'),
     })
+    const archiveDir = store.archive.dir ?? join(log.dataDir, ARCHIVE_DIR)
     const retention = new RetentionJob({
       db,
       policy: retentionPolicy(store),
+      ...(store.archive.enabled
+        ? { archive: { dir: archiveDir, restoreHoldMs: store.archive.restoreHold } }
+        : {}),
       clock: this.#settings.clock ?? systemClock,
       intervalMs: store.retention.interval,
       onReport: (r) => {

@@ -37,6 +37,16 @@ export const storeConfigSchema = z
       })
       .strict()
       .describe('Retention by age, per table and tenant, in whole UTC days.'),
+    archive: z
+      .object({
+        enabled: z.boolean().describe('Export expired days to Parquet before deleting them.'),
+        dir: z.string().min(1).nullable().describe('Where; null: <log.dataDir>/archive.'),
+        restoreHold: durationMs(HOUR).describe(
+          'How long a day brought back by `vigil archive restore` stays before retention archives it again.',
+        ),
+      })
+      .strict()
+      .describe('Parquet archival of expired days (<dir>/<tenant>/<table>/<YYYY-MM-DD>.<part>.parquet).'),
   })
   .strict()
 
@@ -60,6 +70,7 @@ export function createDefaultStoreConfig(): StoreConfig {
       tenants: {},
       interval: HOUR,
     },
+    archive: { enabled: false, dir: null, restoreHold: 24 * HOUR },
   }
 }
 
@@ -74,3 +85,5 @@ export function retentionPolicy(config: StoreConfig): RetentionPolicy {
   }
   return { defaultMs: config.retention.default, tables: config.retention.tables, tenants }
 }
+
+export const ARCHIVE_DIR = 'archive'

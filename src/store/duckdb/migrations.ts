@@ -102,6 +102,29 @@ export const MIGRATIONS: readonly Migration[] = [
         row_index INTEGER NOT NULL)`,
     ],
   },
+  {
+    version: 3,
+    description: 'archive catalog',
+    statements: [
+      // One row per Parquet file of an archived day (a day archived again, after late rows, gets
+      // another part); `day` counts UTC days since 1970-01-01.
+      `CREATE TABLE archive_parts (
+        tenant VARCHAR NOT NULL,
+        table_name VARCHAR NOT NULL,
+        day INTEGER NOT NULL,
+        part INTEGER NOT NULL,
+        path VARCHAR NOT NULL,
+        rows BIGINT NOT NULL,
+        archived_at_ms BIGINT NOT NULL,
+        PRIMARY KEY (tenant, table_name, day, part))`,
+      `CREATE TABLE archive_restores (
+        tenant VARCHAR NOT NULL,
+        table_name VARCHAR NOT NULL,
+        day INTEGER NOT NULL,
+        restored_at_ms BIGINT NOT NULL,
+        PRIMARY KEY (tenant, table_name, day))`,
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -22,6 +22,8 @@ test('a new store is migrated to the latest schema; reopening applies nothing; a
     assert.deepEqual(
       tables.getRows().map((r) => r[0]),
       [
+        'archive_parts',
+        'archive_restores',
         'logs',
         'result_tables',
         'samples',

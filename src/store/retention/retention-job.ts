@@ -1,12 +1,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { Clock } from '../../core/index.js'
 import type { StoreDatabase } from '../duckdb/store-database.js'
+import type { ArchiveSettings } from './archive.js'
 import { applyRetention } from './retention.js'
 import type { RetentionPolicy, RetentionReport } from './retention.js'
 
 export interface RetentionJobSettings {
   readonly db: StoreDatabase
   readonly policy: RetentionPolicy
+  /** Export expired days to Parquet first (absent: delete only). */
+  readonly archive?: ArchiveSettings
   readonly clock: Clock
   /** Time between runs; the first run comes right after `start`. */
   readonly intervalMs: number
@@ -58,7 +61,7 @@ export class RetentionJob {
     const c = this.#connection
     if (c === undefined) return
     try {
-      this.#s.onReport?.(await applyRetention(c, this.#s.policy, this.#s.clock.nowMs()))
+      this.#s.onReport?.(await applyRetention(c, this.#s.policy, this.#s.clock.nowMs(), this.#s.archive))
     } catch (err) {
       this.#s.onError?.(err)
     }

@@ -54,7 +54,7 @@ test('expired whole days are deleted per table and tenant; younger rows and othe
     assert.deepEqual(await days('rollups_10s', 'window_start_ms', 'other'), range(90, 100))
     assert.deepEqual(await days('rollups_10s', 'window_start_ms', 'short'), range(99, 100))
     assert.deepEqual(await days('rollups_10s', 'window_start_ms', 'gold'), range(80, 100))
-    assert.deepEqual(report.deleted, { samples: 18 + 18, rollups_10s: 10 + 19 })
+    assert.deepEqual(report, { deleted: { samples: 18 + 18, rollups_10s: 10 + 19 }, archived: {} })
     // Nothing more to do until a day passes.
     assert.deepEqual((await applyRetention(c, policy, now + 3_600_000)).deleted, {})
   } finally {
@@ -78,7 +78,7 @@ test('the retention job runs right after start, reports what it deleted, and sto
     for (let i = 0; i < 200 && reports.length === 0; i++) await new Promise((r) => setTimeout(r, 10))
     await job.shutdown()
     await job.shutdown()
-    assert.deepEqual(reports, [{ deleted: { samples: 1 } }])
+    assert.deepEqual(reports, [{ deleted: { samples: 1 }, archived: {} }])
   } finally {
     db.close()
   }
