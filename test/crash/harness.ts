@@ -209,3 +209,26 @@ export function runUntilKilled(options: KillRunOptions): Promise<KillRunResult> 
     })
   })
 }
+
+/**
+ * Runs `script` to its end (no kill), e.g. the final recovery after a test's kills. Resolves with
+ * its stdout when it exits with code 0 and printed `doneWord` as a line's first word; rejects with
+ * the tail of its stderr otherwise.
+ */
+export function runToEnd(script: string, args: readonly string[], doneWord = 'done'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stdout.setEncoding('utf8')
+    child.stderr.setEncoding('utf8')
+    child.stdout.on('data', (c: string) => (out += c))
+    child.stderr.on('data', (c: string) => (err += c))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const done = out.split('\n').some((l) => l === doneWord || l.startsWith(`${doneWord} `))
+      if (code === 0 && done) resolve(out)
+      else reject(new Error(`${script} exited with code ${code} without "${doneWord}": ${err.slice(-2000)}`))
+    })
+  })
+}

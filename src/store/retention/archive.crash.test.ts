@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,6 +10,7 @@ import {
   crashCycles,
   crashSeed,
   reproduceHint,
+  runToEnd,
   runUntilKilled,
 } from '../../../test/crash/harness.js'
 import { ManualClock } from '../../core/testing/manual-clock.js'
@@ -28,19 +28,6 @@ import { DAY_MS } from './archive.js'
 const script = fileURLToPath(new URL('../../../test/crash/store-archive.js', import.meta.url))
 const DAYS = 150
 const PER_DAY = 4
-
-function finish(dbPath: string, archiveDir: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, dbPath, archiveDir], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()))
-    child.on('close', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`exited ${code}: ${err.slice(-2000)}`)),
-    )
-  })
-}
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = []
@@ -79,7 +66,7 @@ test('kill -9 during archival loses no row and archives none twice', async () =>
       }
     }
     assert.ok(killed >= 3, `only ${killed} kills landed before the archival finished ${hint}`)
-    await finish(dbPath, archiveDir)
+    await runToEnd(script, [dbPath, archiveDir])
 
     const db = await StoreDatabase.open(dbPath, { clock: new ManualClock() })
     try {

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { Rng, crashCycles, crashSeed, reproduceHint, runUntilKilled } from '../../../test/crash/harness.js'
+import {
+  Rng,
+  crashCycles,
+  crashSeed,
+  reproduceHint,
+  runToEnd,
+  runUntilKilled,
+} from '../../../test/crash/harness.js'
 import { encodeResultBatch } from '../../core/batch/index.js'
 import type { ResultRow } from '../../core/batch/index.js'
 import { ManualClock } from '../../core/testing/manual-clock.js'
@@ -72,23 +78,6 @@ async function appendRound(dir: string, perPartition: number): Promise<number[]>
   }
 }
 
-function drain(logDir: string, dbPath: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, logDir, dbPath, '--drain'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()))
-    child.on('close', (code) =>
-      code === 0 && out.includes('done')
-        ? resolve()
-        : reject(new Error(`drain exited ${code}: ${err.slice(-2000)}`)),
-    )
-  })
-}
-
 test('kill -9 of the store sink at random instants: every result row is stored exactly once', async () => {
   const seed = crashSeed()
   const rng = new Rng(seed)
@@ -111,7 +100,7 @@ test('kill -9 of the store sink at random instants: every result row is stored e
       })
       if (run.readyIndex >= 0 && !fromSpawn) midWrite++
     }
-    await drain(logDir, dbPath)
+    await runToEnd(script, [logDir, dbPath, '--drain'])
 
     const db = await StoreDatabase.open(dbPath, { clock: new ManualClock() })
     try {
