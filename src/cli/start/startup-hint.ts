@@ -29,6 +29,7 @@ export function formatStartupHint(options: StartupHintOptions): string {
     `  Try        curl ${base}/readyz`,
     `             curl ${base}/api/v1/ingest/status`,
     `             curl ${base}/api/v1/engine/status`,
+    `             curl ${base}/api/v1/store/status`,
     `             curl ${base}/metrics`,
     `  Inspect    vigil log inspect --data-dir ${options.dataDir}`,
     `  Results    vigil log dump --data-dir ${options.dataDir} --topic vigil.results.rollups --full`,
