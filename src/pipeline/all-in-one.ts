@@ -20,7 +20,7 @@ import {
   retentionPolicy,
 } from '../store/index.js'
 import type { StoreSource } from '../store/index.js'
-import { builtInJobNames, resultTopic } from '../engine/jobs/built-in/built-in-jobs.js'
+import { builtInJobs, resultTopic } from '../engine/jobs/built-in/built-in-jobs.js'
 import type { AllInOneConfig } from './all-in-one-config.js'
 import { registerEngineMetrics } from './engine-metrics.js'
 import { registerIngestMetrics } from './ingest-metrics.js'
@@ -242,14 +242,11 @@ export class AllInOne {
     const { store, jobs, log } = this.#config
     const path = store.path ?? join(log.dataDir, STORE_FILE)
     const db = await StoreDatabase.open(path, { clock: this.#settings.clock ?? systemClock })
-    const enabled = {
-      rollups: jobs.rollups.enabled,
-      red: jobs.red.enabled,
-      'log-counts': jobs.logCounts.enabled,
-    }
-    const sources: StoreSource[] = builtInJobNames
-      .filter((name) => enabled[name])
-      .map((name) => ({ topic: resultTopic(name), kind: 'results' }))
+    // The jobs the engine runs (the same selection EngineHost makes), by their result topics.
+    const sources: StoreSource[] = builtInJobs(jobs, this.#config.engine, INGEST_TOPICS).map((job) => ({
+      topic: resultTopic(job.name),
+      kind: 'results',
+    }))
     if (store.raw.metrics) sources.push({ topic: INGEST_TOPICS.metrics, kind: 'metrics' })
     if (store.raw.logs) sources.push({ topic: INGEST_TOPICS.logs, kind: 'logs' })
     if (store.raw.spans) sources.push({ topic: INGEST_TOPICS.traces, kind: 'spans' })

@@ -63,13 +63,7 @@ export async function archiveDay(
       [...key],
     )
   ).getRows()
-  const restored =
-    (
-      await c.runAndReadAll(
-        'SELECT count(*) FROM archive_restores WHERE tenant = $1 AND table_name = $2 AND day = $3',
-        [...key],
-      )
-    ).getRows()[0]![0] !== 0n
+  const restored = await isRestored(c, key)
   const part = existing.length === 0 ? 0 : Number(existing[existing.length - 1]![0]) + 1
   const path = archivePath(a.dir, tenant, table, day, part)
   const where = `tenant = ${quote(tenant)} AND "${column}" >= ${day * DAY_MS} AND "${column}" < ${(day + 1) * DAY_MS}`
@@ -124,11 +118,7 @@ export async function restoreDay(
   ).getRows()
   const what = `${table} of tenant ${tenant} on ${dayName(day)}`
   if (parts.length === 0) throw new StoreError(`${what} is not archived`, { code: 'archive_day_not_found' })
-  const marked = await c.runAndReadAll(
-    'SELECT count(*) FROM archive_restores WHERE tenant = $1 AND table_name = $2 AND day = $3',
-    [...key],
-  )
-  if (marked.getRows()[0]![0] !== 0n) {
+  if (await isRestored(c, key)) {
     throw new StoreError(`${what} is already restored`, { code: 'archive_day_restored' })
   }
   const files = parts.map(([p]) => quote(String(p))).join(', ')
@@ -183,6 +173,15 @@ export async function heldRestoredDays(
   const held = new Set<number>()
   for (const [day, at] of rows.getRows()) if (Number(at) + holdMs > nowMs) held.add(Number(day))
   return held
+}
+
+/** Whether (tenant, table, day) is marked restored. */
+async function isRestored(c: DuckDBConnection, key: readonly [string, string, number]): Promise<boolean> {
+  const marked = await c.runAndReadAll(
+    'SELECT count(*) FROM archive_restores WHERE tenant = $1 AND table_name = $2 AND day = $3',
+    [...key],
+  )
+  return marked.getRows()[0]![0] !== 0n
 }
 
 function quote(s: string): string {
