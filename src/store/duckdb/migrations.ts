@@ -125,6 +125,36 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (tenant, table_name, day))`,
     ],
   },
+  {
+    version: 4,
+    description: 'series dictionary: samples carry a series id; NULL value is a staleness marker',
+    statements: [
+      // One row per (tenant, label set), written in the transaction of the samples that first use
+      // it and never deleted (ids stay valid for archived days). `labels` is the label set's key:
+      // names and values alternating, sorted by name, joined by U+0000 (core/batch labelsKey).
+      `CREATE TABLE series (
+        tenant VARCHAR NOT NULL,
+        series_id INTEGER NOT NULL,
+        labels VARCHAR NOT NULL)`,
+      `INSERT INTO series
+        SELECT tenant, CAST(row_number() OVER (ORDER BY tenant, series) - 1 AS INTEGER), series
+        FROM (SELECT DISTINCT tenant, series FROM samples)`,
+      // A staleness marker (Prometheus' special NaN) is stored as a NULL value: DuckDB does not
+      // keep NaN payload bits, and NULL says "no value" plainly to SQL readers.
+      `CREATE TABLE samples_v4 (
+        tenant VARCHAR NOT NULL,
+        series_id INTEGER NOT NULL,
+        ts_ms DOUBLE NOT NULL,
+        value DOUBLE,
+        src_partition INTEGER NOT NULL,
+        src_offset BIGINT NOT NULL)`,
+      `INSERT INTO samples_v4
+        SELECT s.tenant, d.series_id, s.ts_ms, s.value, s.src_partition, s.src_offset
+        FROM samples s JOIN series d ON d.tenant = s.tenant AND d.labels = s.series`,
+      'DROP TABLE samples',
+      'ALTER TABLE samples_v4 RENAME TO samples',
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

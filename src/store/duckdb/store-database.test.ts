@@ -28,6 +28,7 @@ test('a new store is migrated to the latest schema; reopening applies nothing; a
         'result_tables',
         'samples',
         'schema_version',
+        'series',
         'spans',
         'store_drops',
         'store_ledger',
@@ -108,5 +109,36 @@ test("the log and span writers' column types are the tables' (migration DDL and 
     }
   } finally {
     db.close()
+  }
+})
+
+test('migration 4 moves samples written by version 3 onto series ids, keeping every row', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-store-'))
+  const path = join(dir, 'vigil.duckdb')
+  try {
+    const v3 = await StoreDatabase.open(path, { clock, migrations: MIGRATIONS.slice(0, 3) })
+    const up = "'__name__' || chr(0) || 'up'"
+    const down = "'__name__' || chr(0) || 'down'"
+    await v3.connection.run(`INSERT INTO samples VALUES
+      ('a', ${up}, 1000, 1, 0, 0), ('a', ${up}, 2000, 2, 0, 1),
+      ('b', ${up}, 1000, 3, 1, 0), ('a', ${down}, 1000, 4, 0, 2)`)
+    v3.close()
+    const v4 = await StoreDatabase.open(path, { clock })
+    assert.deepEqual(v4.migrated, { from: 3, to: SCHEMA_VERSION })
+    const rows = await v4.connection.runAndReadAll(
+      `SELECT s.tenant, d.labels, s.ts_ms, s.value, s.src_partition, s.src_offset
+       FROM samples s JOIN series d USING (series_id) ORDER BY s.value`,
+    )
+    assert.deepEqual(rows.getRows(), [
+      ['a', '__name__\u0000up', 1000, 1, 0, 0n],
+      ['a', '__name__\u0000up', 2000, 2, 0, 1n],
+      ['b', '__name__\u0000up', 1000, 3, 1, 0n],
+      ['a', '__name__\u0000down', 1000, 4, 0, 2n],
+    ])
+    const ids = await v4.connection.runAndReadAll('SELECT count(DISTINCT series_id) FROM series')
+    assert.deepEqual(ids.getRows(), [[3n]])
+    v4.close()
+  } finally {
+    await rm(dir, { recursive: true, force: true })
   }
 })

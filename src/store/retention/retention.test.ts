@@ -28,7 +28,7 @@ test('expired whole days are deleted per table and tenant; younger rows and othe
     // One sample per tenant at noon of each of the days 80..100.
     for (const tenant of ['other', 'gold', 'short']) {
       for (let day = 80; day <= 100; day++) {
-        await c.run(`INSERT INTO samples VALUES ('${tenant}', 'up', ${day * DAY_MS + DAY_MS / 2}, 1, 0, 0)`)
+        await c.run(`INSERT INTO samples VALUES ('${tenant}', 0, ${day * DAY_MS + DAY_MS / 2}, 1, 0, 0)`)
       }
     }
     await c.run(`CREATE TABLE rollups_10s AS SELECT tenant, 'k' AS key, CAST(ts_ms AS BIGINT) AS window_start_ms
@@ -65,7 +65,7 @@ test('expired whole days are deleted per table and tenant; younger rows and othe
 test('the retention job runs right after start, reports what it deleted, and stops cleanly', async () => {
   const db = await StoreDatabase.open(':memory:', { clock: new ManualClock() })
   try {
-    await db.connection.run(`INSERT INTO samples VALUES ('t', 'up', ${DAY_MS / 2}, 1, 0, 0)`)
+    await db.connection.run(`INSERT INTO samples VALUES ('t', 0, ${DAY_MS / 2}, 1, 0, 0)`)
     const reports: RetentionReport[] = []
     const job = new RetentionJob({
       db,

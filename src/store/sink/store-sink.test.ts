@@ -21,6 +21,8 @@ import { StoreSink } from './store-sink.js'
 import type { StoreSource } from './store-sink.js'
 
 const clock = new ManualClock(1_700_000_000_000)
+/** Prometheus' staleness marker (a NaN with payload 2). */
+const STALE = new Float64Array(new BigUint64Array([0x7ff0000000000002n]).buffer)[0]!
 const RESULTS = 'vigil.results.rollups'
 const METRICS = 'vigil.ingest.metrics'
 const LOGS = 'vigil.ingest.logs'
@@ -136,7 +138,7 @@ test('committed results land in their per-size tables once; aborted ones never; 
   })
 })
 
-test('raw samples are stored with their series and counted per tenant in the ledger', async () => {
+test('raw samples are stored by series id, stale markers as NULL, and counted per tenant in the ledger', async () => {
   await withStore(async (log, path) => {
     const b = new MetricBatchBuilder('acme')
     const up = b.series(['__name__', 'up', 'job', 'api'], 'gauge')
@@ -144,24 +146,73 @@ test('raw samples are stored with their series and counted per tenant in the led
     b.sample(up, 1_000, 1)
     b.sample(lat, 1_000, 0.25)
     b.sample(up, 2_000.5, 0)
+    b.sample(lat, 3_000, STALE)
+    b.sample(lat, 4_000, NaN)
     await log.append(METRICS, 0, [{ key: null, value: encodeMetricBatch(b.build()), timestampMs: 0 }])
+    const other = new MetricBatchBuilder('umbrella')
+    other.sample(other.series(['__name__', 'up', 'job', 'api'], 'gauge'), 1_000, 7)
+    await log.append(METRICS, 0, [{ key: null, value: encodeMetricBatch(other.build()), timestampMs: 0 }])
     const db = await StoreDatabase.open(path, { clock })
     const sink = new StoreSink({ log, db, consumer: 'store', sources: SOURCES, clock })
     await sink.open()
     await sink.pass()
+    const stored = await query(
+      db,
+      `SELECT s.tenant, d.labels, s.ts_ms, s.value FROM samples s JOIN series d USING (series_id)
+       ORDER BY s.tenant, s.ts_ms, d.labels`,
+    )
+    assert.deepEqual(stored.slice(0, 4), [
+      ['acme', '__name__\u0000latency\u0000job\u0000api', 1000, 0.25],
+      ['acme', '__name__\u0000up\u0000job\u0000api', 1000, 1],
+      ['acme', '__name__\u0000up\u0000job\u0000api', 2000.5, 0],
+      ['acme', '__name__\u0000latency\u0000job\u0000api', 3000, null],
+    ])
+    assert.ok(Number.isNaN(stored[4]![3]), 'an ordinary NaN stays a NaN value')
+    assert.deepEqual(stored[5], ['umbrella', '__name__\u0000up\u0000job\u0000api', 1000, 7])
+    // One id per (tenant, label set): the same labels in two tenants are two series.
+    assert.deepEqual(await query(db, 'SELECT count(*), count(DISTINCT series_id) FROM series'), [[3n, 3n]])
     assert.deepEqual(
-      await query(db, 'SELECT tenant, series, ts_ms, value FROM samples ORDER BY ts_ms, value'),
+      await query(db, 'SELECT tenant, signal, stored, dropped FROM store_ledger ORDER BY tenant'),
       [
-        ['acme', '__name__\u0000latency\u0000job\u0000api', 1000, 0.25],
-        ['acme', '__name__\u0000up\u0000job\u0000api', 1000, 1],
-        ['acme', '__name__\u0000up\u0000job\u0000api', 2000.5, 0],
+        ['acme', 'metrics', 5n, 0n],
+        ['umbrella', 'metrics', 1n, 0n],
       ],
     )
-    assert.deepEqual(await query(db, 'SELECT tenant, signal, stored, dropped FROM store_ledger'), [
-      ['acme', 'metrics', 3n, 0n],
-    ])
+    const eq = (name: string, value: string) => ({ name, type: '=' as const, value })
+    const latency = sink.series.select('acme', [eq('__name__', 'latency')])
+    assert.deepEqual(
+      latency.map((s) => [s.labels, s.firstMs, s.lastMs]),
+      [[['__name__', 'latency', 'job', 'api'], 1000, 4000]],
+    )
+    assert.equal(
+      sink.series.select('acme', [eq('job', 'api')], 2500, 9000).length,
+      1,
+      'only latency has samples then',
+    )
     await sink.shutdown()
     db.close()
+
+    // After a restart the dictionary (ids and spans) is loaded back, and new series get new ids.
+    const more = new MetricBatchBuilder('acme')
+    more.sample(more.series(['__name__', 'up', 'job', 'api'], 'gauge'), 5_000, 1)
+    more.sample(more.series(['__name__', 'new', 'job', 'api'], 'gauge'), 5_000, 1)
+    await log.append(METRICS, 0, [{ key: null, value: encodeMetricBatch(more.build()), timestampMs: 0 }])
+    const db2 = await StoreDatabase.open(path, { clock })
+    const sink2 = new StoreSink({ log, db: db2, consumer: 'store', sources: SOURCES, clock })
+    await sink2.open()
+    assert.equal(sink2.series.size, 3)
+    assert.deepEqual(
+      sink2.series.select('acme', [eq('__name__', 'up')]).map((s) => [s.firstMs, s.lastMs]),
+      [[1000, 2000.5]],
+    )
+    await sink2.pass()
+    assert.deepEqual(await query(db2, 'SELECT count(*), count(DISTINCT series_id) FROM series'), [[4n, 4n]])
+    assert.deepEqual(
+      sink2.series.select('acme', [eq('__name__', 'up')]).map((s) => [s.firstMs, s.lastMs]),
+      [[1000, 5000]],
+    )
+    await sink2.shutdown()
+    db2.close()
   })
 })
 

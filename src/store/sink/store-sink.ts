@@ -10,7 +10,8 @@ import { OffsetOutOfRangeError } from '../../log/index.js'
 import type { Log, ReadRecord } from '../../log/index.js'
 import type { StoreDatabase } from '../duckdb/store-database.js'
 import { writeResultBatch } from '../tables/result-tables.js'
-import { writeMetricBatch } from '../tables/sample-table.js'
+import { SampleWriter } from '../tables/sample-table.js'
+import { SeriesIndex } from '../series/series-index.js'
 import { writeLogBatch, writeSpanBatch } from '../tables/telemetry-tables.js'
 
 /** What a source topic holds: engine results (ResultBatch) or raw ingest metrics, logs or spans. */
@@ -69,6 +70,7 @@ export class StoreSink {
   readonly #positions = new Map<string, number>()
   readonly #known = new Set<string>()
   #connection: DuckDBConnection | undefined
+  #series: SeriesIndex | undefined
   #loop: Promise<void> | undefined
   #stopping = false
   #wake: (() => void) | undefined
@@ -102,6 +104,13 @@ export class StoreSink {
     }
     const tables = await this.#connection.runAndReadAll('SELECT name FROM result_tables')
     for (const [name] of tables.getRows()) this.#known.add(String(name))
+    this.#series = await SeriesIndex.load(this.#connection)
+  }
+
+  /** The series dictionary (committed series only), for queries in the same process. After `open`. */
+  get series(): SeriesIndex {
+    if (this.#series === undefined) throw new Error('StoreSink is not open.')
+    return this.#series
   }
 
   /**
@@ -207,11 +216,13 @@ export class StoreSink {
     let rows = 0
     const stored = new Map<string, number>()
     const created = new Set<string>()
+    const staging = source.kind === 'metrics' ? this.series.begin() : undefined
+    const samples = staging === undefined ? undefined : new SampleWriter(staging)
     await c.run('BEGIN TRANSACTION')
     try {
       for (const r of records) {
         if (r.value === null) continue
-        const w = await this.#write(c, source.kind, r.value, partition, r.offset, created)
+        const w = await this.#write(c, source.kind, r.value, partition, r.offset, created, samples)
         if (!w.ok) {
           drops.push({ offset: r.offset, reason: w.reason })
           continue
@@ -220,6 +231,7 @@ export class StoreSink {
         // Raw telemetry is counted per tenant (the store's side of the conservation ledger).
         if (w.tenant !== undefined) stored.set(w.tenant, (stored.get(w.tenant) ?? 0) + w.rows)
       }
+      await samples?.flush(c)
       for (const d of drops) {
         await c.run('INSERT INTO store_drops VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
           this.#s.consumer,
@@ -244,9 +256,11 @@ export class StoreSink {
       await c.run('COMMIT')
     } catch (err) {
       this.#failed++
+      if (staging !== undefined) this.series.rollback(staging)
       await c.run('ROLLBACK').catch(() => undefined)
       throw err
     }
+    if (staging !== undefined) this.series.commit(staging)
     for (const t of created) this.#known.add(t)
     this.#transactions++
     this.#rowsWritten += rows
@@ -261,6 +275,7 @@ export class StoreSink {
     partition: number,
     offset: number,
     created: Set<string>,
+    samples: SampleWriter | undefined,
   ): Promise<{ ok: true; rows: number; tenant?: string } | { ok: false; reason: string }> {
     switch (kind) {
       case 'results': {
@@ -271,11 +286,7 @@ export class StoreSink {
       case 'metrics': {
         const d = decodeMetricBatch(value)
         if (!d.ok) return d
-        return {
-          ok: true,
-          rows: await writeMetricBatch(c, d.batch, partition, offset),
-          tenant: d.batch.tenant,
-        }
+        return { ok: true, rows: samples!.add(d.batch, partition, offset), tenant: d.batch.tenant }
       }
       case 'logs': {
         const d = decodeLogBatch(value)

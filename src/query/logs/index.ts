@@ -1,0 +1,6 @@
+export { LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX, parseLogQuery, queryLogs } from './log-query.js'
+export type { LogPage, LogQuery } from './log-query.js'
+export type { LogEntry } from './log-entry.js'
+export type { AttrMatcher, AttrOp } from './attr-matcher.js'
+export type { LogCursor, LogDirection } from './log-cursor.js'
+export { SEVERITY_LEVELS } from './severity.js'

@@ -1,0 +1,8 @@
+export { QueryParamError, QueryTimeoutError } from './query-error.js'
+export { withTimeout } from './with-timeout.js'
+export type { ReadFn } from './with-timeout.js'
+export { parseTimeRange, parseTimestamp } from './time-param.js'
+export type { TimeRange } from './time-param.js'
+export { parseDuration } from './duration-param.js'
+export { parseTraceId } from './trace-id.js'
+export { rfc3339Nano, unixNano } from './time-format.js'
