@@ -79,6 +79,115 @@ describe('ApiServer', () => {
     )
   })
 
+  describe('path parameters', () => {
+    const echo =
+      (name: string): Route['handle'] =>
+      (_req, res, params) =>
+        sendJson(res, 200, { route: name, params })
+    const routes: Route[] = [
+      { method: 'GET', path: '/api/v1/traces/search', handle: echo('exact') },
+      { method: 'GET', path: '/api/v1/traces/:traceId', handle: echo('trace') },
+      { method: 'DELETE', path: '/api/v1/traces/:id', handle: echo('delete') },
+      { method: 'GET', path: '/api/v1/label/:name/values', handle: echo('label') },
+      { method: 'GET', path: '/api/v1/:kind/:name/values', handle: echo('generic') },
+    ]
+    const get = async (url: string, init?: RequestInit): Promise<{ status: number; body: unknown }> => {
+      const res = await fetch(url, init)
+      return { status: res.status, body: await res.json() }
+    }
+
+    test('an exact path wins over a pattern, and a literal segment over a parameter', async () => {
+      await withServer(routes, async (base) => {
+        assert.deepEqual(await get(`${base}/api/v1/traces/search?x=1`), {
+          status: 200,
+          body: { route: 'exact', params: {} },
+        })
+        assert.deepEqual(await get(`${base}/api/v1/traces/0af7651916cd43dd?x=1`), {
+          status: 200,
+          body: { route: 'trace', params: { traceId: '0af7651916cd43dd' } },
+        })
+        assert.deepEqual(await get(`${base}/api/v1/traces/0af7`, { method: 'DELETE' }), {
+          status: 200,
+          body: { route: 'delete', params: { id: '0af7' } },
+        })
+        assert.deepEqual(await get(`${base}/api/v1/label/job/values`), {
+          status: 200,
+          body: { route: 'label', params: { name: 'job' } },
+        })
+        assert.deepEqual(await get(`${base}/api/v1/series/job/values`), {
+          status: 200,
+          body: { route: 'generic', params: { kind: 'series', name: 'job' } },
+        })
+      })
+    })
+
+    test('segments are URL-decoded (%2F included); a malformed one is a JSON 400', async () => {
+      await withServer(routes, async (base) => {
+        assert.deepEqual(await get(`${base}/api/v1/label/a%2Fb%20c+d%3F/values`), {
+          status: 200,
+          body: { route: 'label', params: { name: 'a/b c+d?' } },
+        })
+        const bad = await fetch(`${base}/api/v1/label/%E0%A4%A/values`)
+        assert.equal(bad.status, 400)
+        assert.match(bad.headers.get('content-type') ?? '', /application\/json/)
+        const { error } = (await bad.json()) as { error?: unknown }
+        assert.equal(typeof error, 'string')
+        assert.match(
+          String(error),
+          /"%E0%A4%A" \(:name of \/api\/v1\/label\/:name\/values\) is not valid URL/,
+        )
+      })
+    })
+
+    test('a pattern path with another method is 405 with Allow; HEAD falls back to GET', async () => {
+      await withServer(routes, async (base) => {
+        const wrong = await fetch(`${base}/api/v1/traces/abc`, { method: 'POST' })
+        assert.equal(wrong.status, 405)
+        assert.equal(wrong.headers.get('allow'), 'GET, DELETE')
+        assert.deepEqual(await wrong.json(), { error: 'Method POST is not allowed on /api/v1/traces/abc.' })
+        // The exact path is its own resource: the pattern's DELETE does not apply to it.
+        const exact = await fetch(`${base}/api/v1/traces/search`, { method: 'DELETE' })
+        assert.equal(exact.status, 405)
+        assert.equal(exact.headers.get('allow'), 'GET')
+        await exact.body?.cancel()
+        const head = await fetch(`${base}/api/v1/traces/abc`, { method: 'HEAD' })
+        assert.equal(head.status, 200)
+        assert.equal(await head.text(), '')
+      })
+    })
+
+    test('paths no route matches are 404, including an empty or missing segment', async () => {
+      await withServer(routes, async (base) => {
+        for (const path of [
+          '/api/v1/traces/abc/spans',
+          '/api/v1/traces/',
+          '/api/v1/label//values',
+          '/api/v1/x',
+        ]) {
+          const res = await fetch(`${base}${path}?q=1`)
+          assert.equal(res.status, 404, path)
+          assert.deepEqual(await res.json(), { error: `Not found: GET ${path}` })
+        }
+      })
+    })
+
+    test('ambiguous or malformed patterns are rejected at construction', () => {
+      const make = (paths: string[]): ApiServer =>
+        new ApiServer(
+          { host: '127.0.0.1', port: 0 },
+          { logger, routes: paths.map((path) => ({ method: 'GET', path, handle: () => undefined })) },
+        )
+      assert.throws(
+        () => make(['/t/:id', '/t/:traceId']),
+        /Duplicate route GET \/t\/:traceId \(same shape as \/t\/:id\)/,
+      )
+      assert.throws(() => make(['/t/:']), /":" is not a :name parameter/)
+      assert.throws(() => make(['/t/:a/:a']), /parameter :a is used twice/)
+      assert.throws(() => make(['t/:a']), /must start with \//)
+      make(['/t/:id', '/t/:id/spans', '/t/x']) // distinct shapes
+    })
+  })
+
   test('a failing handler gives a JSON 500 and the server keeps serving', async () => {
     const routes: Route[] = [
       { method: 'GET', path: '/boom', handle: () => Promise.reject(new Error('boom')) },

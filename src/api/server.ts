@@ -4,7 +4,8 @@ import type { Logger } from 'pino'
 import type { ApiConfig } from './config.js'
 import { closeHttp, listenHttp } from './http-lifecycle.js'
 import { sendJson } from './respond.js'
-import type { HttpMethod, Route } from './route.js'
+import type { Route } from './route.js'
+import { RouteTable } from './route-table.js'
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000
 
@@ -21,21 +22,22 @@ export interface ListenAddress {
 }
 
 /**
- * The HTTP listener of the API (`node:http`, exact-path routing). It has no logic of its own: every
- * endpoint is a `Route` handed in through settings.
+ * The HTTP listener of the API (`node:http`). It has no logic of its own: every endpoint is a `Route`
+ * handed in through settings, matched by `RouteTable` (exact paths before `:name` patterns).
  *
  * Lifecycle: `start()` binds and resolves once listening, or rejects with `ApiListenError`.
  * `shutdown()` stops accepting connections, lets in-flight requests finish for at most
  * `shutdownGraceMs`, then closes what is left. It is idempotent and safe when `start` never ran or
  * failed.
  *
- * Unknown paths get 404 and known paths with another method 405, both with a JSON `{ error }` body.
+ * Unknown paths get 404, known paths with another method 405 (with `Allow`), and a path parameter
+ * that is not valid percent-encoding 400, all with a JSON `{ error }` body.
  */
 export class ApiServer {
   readonly #config: ApiConfig
   readonly #logger: Logger
   readonly #graceMs: number
-  readonly #routes = new Map<string, Map<HttpMethod, Route>>()
+  readonly #routes: RouteTable
   #server: Server | undefined
   #address: ListenAddress | undefined
   #closing: Promise<void> | undefined
@@ -44,12 +46,7 @@ export class ApiServer {
     this.#config = config
     this.#logger = settings.logger
     this.#graceMs = settings.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS
-    for (const route of settings.routes) {
-      const byMethod = this.#routes.get(route.path) ?? new Map<HttpMethod, Route>()
-      if (byMethod.has(route.method)) throw new Error(`Duplicate route ${route.method} ${route.path}`)
-      byMethod.set(route.method, route)
-      this.#routes.set(route.path, byMethod)
-    }
+    this.#routes = new RouteTable(settings.routes)
   }
 
   async start(): Promise<void> {
@@ -88,19 +85,23 @@ export class ApiServer {
     const rawUrl = req.url ?? '/'
     const queryAt = rawUrl.indexOf('?')
     const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt)
-    const byMethod = this.#routes.get(path)
-    if (byMethod === undefined) {
+    const match = this.#routes.match(method, path)
+    if (match.kind === 'not_found') {
       sendJson(res, 404, { error: `Not found: ${method} ${path}` })
       return
     }
-    const route = byMethod.get(method as HttpMethod) ?? (method === 'HEAD' ? byMethod.get('GET') : undefined)
-    if (route === undefined) {
-      res.setHeader('allow', [...byMethod.keys()].join(', '))
+    if (match.kind === 'method_not_allowed') {
+      res.setHeader('allow', match.allow.join(', '))
       sendJson(res, 405, { error: `Method ${method} is not allowed on ${path}.` })
       return
     }
+    if (match.kind === 'bad_segment') {
+      sendJson(res, 400, { error: match.message })
+      return
+    }
+    const { route, params } = match
     Promise.resolve()
-      .then(() => route.handle(req, res))
+      .then(() => route.handle(req, res, params))
       .catch((err: unknown) => {
         this.#logger.error({ err, method, path }, 'An API handler failed.')
         if (!res.headersSent) sendJson(res, 500, { error: 'Internal error; see the server log.' })

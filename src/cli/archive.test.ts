@@ -11,9 +11,7 @@ test('vigil archive list and restore: an archived day comes back; a running stor
     const path = join(dir, STORE_FILE)
     const db = await StoreDatabase.open(path, { clock: new ManualClock() })
     for (const day of [20, 21, 30]) {
-      await db.connection.run(
-        `INSERT INTO samples VALUES ('acme', 0, ${day * DAY_MS + 1000}, ${day}, 0, 0)`,
-      )
+      await db.connection.run(`INSERT INTO samples VALUES ('acme', 0, ${day * DAY_MS + 1000}, ${day}, 0, 0)`)
     }
     const archive = { dir: join(dir, 'archive'), restoreHoldMs: DAY_MS }
     await applyRetention(

@@ -9,12 +9,13 @@ import {
 } from '../engine/config/index.js'
 import { createDefaultIngestConfig, ingestConfigSchema } from '../ingest/http/index.js'
 import { createDefaultEmbeddedLogConfig, embeddedLogConfigSchema } from '../log/embedded/index.js'
+import { createDefaultQueryConfig, queryConfigSchema } from '../query/config.js'
 import { createDefaultStoreConfig, storeConfigSchema } from '../store/index.js'
 
 /**
  * Configuration of the all-in-one process (`vigil start`): the embedded log, the ingest listener,
  * the engine, the store and the API listener. Sections are named as in the config file (`api:`,
- * `ingest:`, `auth:`, `log:`, `engine:`, `jobs:`, `store:`),
+ * `ingest:`, `auth:`, `log:`, `engine:`, `jobs:`, `store:`, `query:`),
  * so defaults, a config file (`--config`) and CLI flags meet in one object (in that order of
  * precedence, lowest first) and are validated once, here.
  */
@@ -29,6 +30,7 @@ export const allInOneConfigSchema = z
     engine: engineConfigSchema.describe('The stream engine: checkpoints, watermarks, lateness, tasks.'),
     jobs: jobsConfigSchema.describe('Built-in jobs: metric rollups, RED metrics from spans, log counts.'),
     store: storeConfigSchema.describe('The embedded DuckDB store of results (and raw samples).'),
+    query: queryConfigSchema.describe('Limits of the query API (PromQL, logs, traces).'),
   })
   .strict()
 
@@ -46,6 +48,7 @@ export function createDefaultAllInOneConfig(): AllInOneConfig {
     engine: createDefaultEngineConfig(),
     jobs: createDefaultJobsConfig(),
     store: createDefaultStoreConfig(),
+    query: createDefaultQueryConfig(),
   }
 }
 

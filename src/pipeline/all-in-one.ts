@@ -20,6 +20,10 @@ import {
   retentionPolicy,
 } from '../store/index.js'
 import type { StoreSource } from '../store/index.js'
+import { PromQueryService } from '../query/promql/api/prom-query-service.js'
+import { telemetryRoutes } from '../query/http/index.js'
+import { promqlRoutes } from '../query/http/promql-routes.js'
+import { SampleReader } from '../store/series/sample-reader.js'
 import { builtInJobs, resultTopic } from '../engine/jobs/built-in/built-in-jobs.js'
 import type { AllInOneConfig } from './all-in-one-config.js'
 import { registerEngineMetrics } from './engine-metrics.js'
@@ -176,6 +180,7 @@ export class AllInOne {
           status,
           engineStatus,
           storeStatus,
+          ...(store === undefined ? [] : this.#queryRoutes(store, auth)),
         ],
       })
       await this.#api.start()
@@ -230,6 +235,45 @@ export class AllInOne {
       }
     }
     if (firstError !== undefined) throw firstError
+  }
+
+  /** The query API over the store: PromQL on raw samples, logs and traces; scoped by the caller's key. */
+  #queryRoutes(
+    store: { readonly db: StoreDatabase; readonly sink: StoreSink },
+    auth: Authenticator,
+  ): Route[] {
+    const clock = this.#settings.clock ?? systemClock
+    const q = this.#config.query
+    const index = store.sink.series
+    const service = new PromQueryService({
+      clock,
+      catalog: index,
+      limits: {
+        timeoutMs: q.timeout,
+        maxSamples: q.maxSamples,
+        maxSeries: q.maxSeries,
+        maxResultPoints: q.maxPoints,
+      },
+      // One connection per query: a timeout interrupts that connection only.
+      openSession: async (tenant) => {
+        const c = await store.db.connect()
+        return {
+          source: new SampleReader(c, index, tenant),
+          interrupt: () => c.interrupt(),
+          close: () => c.closeSync(),
+        }
+      },
+    })
+    return [
+      ...promqlRoutes({ service, auth }),
+      ...telemetryRoutes({
+        db: store.db,
+        auth,
+        clock,
+        limits: { timeoutMs: q.timeout },
+        logger: this.#settings.logger.child({ component: 'query' }),
+      }),
+    ]
   }
 
   /**

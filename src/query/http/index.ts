@@ -1,0 +1,13 @@
+export { authorizeQuery } from './query-auth.js'
+export {
+  DEFAULT_QUERY_BODY_BYTES,
+  QueryRequestError,
+  promErrorOf,
+  promErrorTypes,
+  readQueryParams,
+  sendPromError,
+  sendPromSuccess,
+} from './respond.js'
+export type { PromError, PromErrorType, QueryBodyLimits } from './respond.js'
+export { telemetryRoutes } from './telemetry-routes.js'
+export type { TelemetryQueryLimits, TelemetryRouteDeps } from './telemetry-routes.js'
