@@ -12,7 +12,8 @@ test('times parse as Prometheus does: float seconds rounded to the ms, or RFC 33
   assert.equal(parsePromTime('2023-11-14T23:13:20+01:00', 'time'), 1_700_000_000_000)
   assert.throws(
     () => parsePromTime('yesterday', 'start'),
-    (e: unknown) => e instanceof PromApiError && e.status === 400 && /invalid parameter "start"/.test(e.message),
+    (e: unknown) =>
+      e instanceof PromApiError && e.status === 400 && /invalid parameter "start"/.test(e.message),
   )
 })
 
