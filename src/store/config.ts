@@ -58,7 +58,7 @@ export function createDefaultStoreConfig(): StoreConfig {
   return {
     enabled: true,
     path: null,
-    raw: { metrics: false, logs: false, spans: false },
+    raw: { metrics: true, logs: true, spans: true },
     retention: {
       default: 30 * 24 * HOUR,
       tables: {
