@@ -1,6 +1,6 @@
 /**
  * Test-only child process for the store sink's kill test (src/store/sink/store-sink.crash.test.ts):
- * consumes `vigil.results.rollups` from the embedded log at `<logDir>` into the store database at
+ * consumes `vigil.results.rollups` and `vigil.ingest.metrics` (raw samples) from the embedded log at `<logDir>` into the store database at
  * `<dbPath>`, one record per transaction so that a kill lands mid-write most of the time. Prints
  * `ready` once the sink has loaded its offsets, then polls until killed; with `--drain` it prints
  * `done` and exits once a pass finds nothing new.
@@ -26,7 +26,10 @@ const sink = new StoreSink({
   log,
   db,
   consumer: 'store',
-  sources: [{ topic: 'vigil.results.rollups', kind: 'results' }],
+  sources: [
+    { topic: 'vigil.results.rollups', kind: 'results' },
+    { topic: 'vigil.ingest.metrics', kind: 'metrics' },
+  ],
   clock: systemClock,
   maxPollBytes: 1, // one record per read, so one per transaction
 })

@@ -12,7 +12,7 @@ import {
   runToEnd,
   runUntilKilled,
 } from '../../../test/crash/harness.js'
-import { encodeResultBatch } from '../../core/batch/index.js'
+import { MetricBatchBuilder, encodeMetricBatch, encodeResultBatch } from '../../core/batch/index.js'
 import type { ResultRow } from '../../core/batch/index.js'
 import { ManualClock } from '../../core/testing/manual-clock.js'
 import { openEmbeddedLog } from '../../log/embedded/index.js'
@@ -20,7 +20,8 @@ import { StoreDatabase } from '../duckdb/store-database.js'
 
 /**
  * The store sink's kill test (issue 5): a child process (test/crash/store-sink.ts) writes
- * `vigil.results.rollups` into the store, one record per DuckDB transaction; the harness adds
+ * `vigil.results.rollups` and raw samples from `vigil.ingest.metrics` (with the series dictionary
+ * they extend) into the store, one record per DuckDB transaction; the harness adds
  * records to the topic, starts the child and `kill -9`s it at a random instant (mostly while it
  * writes; one in five from the spawn, so during DuckDB's WAL replay and the offset load too), for
  * VIGIL_CRASH_CYCLES cycles (default 24). Then a last child drains the topic, and every row of
@@ -29,6 +30,8 @@ import { StoreDatabase } from '../duckdb/store-database.js'
  */
 const script = fileURLToPath(new URL('../../../test/crash/store-sink.js', import.meta.url))
 const TOPIC = 'vigil.results.rollups'
+const METRICS = 'vigil.ingest.metrics'
+const SAMPLES_PER_RECORD = 20
 const PARTITIONS = 2
 const ROWS_PER_RECORD = 40
 
@@ -57,10 +60,45 @@ function rowOf(partition: number, offset: number, i: number): ResultRow {
   }
 }
 
-async function appendRound(dir: string, perPartition: number): Promise<number[]> {
+/**
+ * Sample i of the metrics record at (partition, offset): tenant and series recur across records and
+ * partitions (so new and known series mix in every transaction); time and value say where it came from.
+ */
+function sampleOf(partition: number, offset: number, i: number) {
+  return {
+    tenant: `t${offset % 2}`,
+    labels: ['__name__', 'm', 'k', String((i + offset) % 15)],
+    ts: offset * 1000 + i,
+    value: partition * 1_000_000 + offset * 100 + i,
+  }
+}
+
+async function appendMetrics(log: Awaited<ReturnType<typeof openEmbeddedLog>>, perPartition: number) {
+  await log.createTopic(METRICS, { partitions: PARTITIONS }).catch(() => undefined)
+  const ends: number[] = []
+  for (let p = 0; p < PARTITIONS; p++) {
+    let offset = (await log.describeTopic(METRICS))!.partitions[p]!.highWatermark
+    for (let r = 0; r < perPartition; r++, offset++) {
+      const b = new MetricBatchBuilder(sampleOf(p, offset, 0).tenant)
+      for (let i = 0; i < SAMPLES_PER_RECORD; i++) {
+        const s = sampleOf(p, offset, i)
+        b.sample(b.series(s.labels, 'gauge'), s.ts, s.value)
+      }
+      await log.append(METRICS, p, [{ key: null, value: encodeMetricBatch(b.build()), timestampMs: 0 }])
+    }
+    ends.push(offset)
+  }
+  return ends
+}
+
+async function appendRound(
+  dir: string,
+  perPartition: number,
+): Promise<{ results: number[]; metrics: number[] }> {
   const log = await openEmbeddedLog({ dataDir: dir })
   try {
-    await log.createTopic(TOPIC, { partitions: PARTITIONS })
+    const metrics = await appendMetrics(log, Math.ceil(perPartition / 3))
+    await log.createTopic(TOPIC, { partitions: PARTITIONS }).catch(() => undefined)
     const ends: number[] = []
     for (let p = 0; p < PARTITIONS; p++) {
       const described = await log.describeTopic(TOPIC)
@@ -72,7 +110,7 @@ async function appendRound(dir: string, perPartition: number): Promise<number[]>
       }
       ends.push(offset)
     }
-    return ends
+    return { results: ends, metrics }
   } finally {
     await log.close()
   }
@@ -88,9 +126,10 @@ test('kill -9 of the store sink at random instants: every result row is stored e
   const hint = `(${reproduceHint(seed)})`
   try {
     let ends: number[] = []
+    let metricEnds: number[] = []
     let midWrite = 0
     for (let cycle = 0; cycle < cycles; cycle++) {
-      ends = await appendRound(logDir, 30)
+      ;({ results: ends, metrics: metricEnds } = await appendRound(logDir, 30))
       const fromSpawn = rng.int(0, 4) === 0
       const run = await runUntilKilled({
         script,
@@ -125,10 +164,50 @@ test('kill -9 of the store sink at random instants: every result row is stored e
       )
       assert.deepEqual(wrong, [], `rows with another record's values ${hint}`)
       assert.deepEqual(
-        await rows("SELECT partition, next_offset FROM store_offsets WHERE consumer = 'store' ORDER BY 1"),
-        ends.map((end, p) => [p, BigInt(end)]),
+        await rows(
+          `SELECT topic, partition, next_offset FROM store_offsets WHERE consumer = 'store' ORDER BY 1, 2`,
+        ),
+        [
+          ...metricEnds.map((end, p) => [METRICS, p, BigInt(end)]),
+          ...ends.map((end, p) => [TOPIC, p, BigInt(end)]),
+        ],
         `stored offsets ${hint}`,
       )
+
+      // Raw samples: each once, on a series with the right labels; each series once in the dictionary.
+      const sampleTotal = metricEnds.reduce((a, b) => a + b, 0) * SAMPLES_PER_RECORD
+      assert.deepEqual(
+        await rows('SELECT count(*) FROM samples'),
+        [[BigInt(sampleTotal)]],
+        `sample count ${hint}`,
+      )
+      assert.deepEqual(
+        await rows(
+          `SELECT src_partition, src_offset, ts_ms FROM samples GROUP BY ALL HAVING count(*) > 1 LIMIT 5`,
+        ),
+        [],
+        `samples stored more than once ${hint}`,
+      )
+      assert.deepEqual(
+        await rows(`SELECT tenant, labels FROM series GROUP BY ALL HAVING count(*) > 1 LIMIT 5`),
+        [],
+        `series registered more than once ${hint}`,
+      )
+      assert.deepEqual(
+        await rows(`SELECT series_id FROM series GROUP BY ALL HAVING count(*) > 1 LIMIT 5`),
+        [],
+        `series ids given twice ${hint}`,
+      )
+      const wrongSamples = await rows(
+        `SELECT s.src_partition, s.src_offset, s.ts_ms FROM samples s LEFT JOIN series d USING (series_id)
+         WHERE d.labels IS DISTINCT FROM
+                 '__name__' || chr(0) || 'm' || chr(0) || 'k' || chr(0)
+                 || CAST(((CAST(s.ts_ms AS BIGINT) - s.src_offset * 1000) + s.src_offset) % 15 AS VARCHAR)
+            OR d.tenant IS DISTINCT FROM 't' || CAST(s.src_offset % 2 AS VARCHAR)
+            OR s.value <> s.src_partition * 1000000 + s.src_offset * 100 + (CAST(s.ts_ms AS BIGINT) - s.src_offset * 1000)
+         LIMIT 5`,
+      )
+      assert.deepEqual(wrongSamples, [], `samples on the wrong series or with wrong values ${hint}`)
       assert.ok(midWrite >= cycles / 2, `only ${midWrite} of ${cycles} kills came while writing ${hint}`)
     } finally {
       db.close()
