@@ -31,3 +31,6 @@ export interface Route {
   readonly path: string
   handle(req: IncomingMessage, res: ServerResponse, params: PathParams): void | Promise<void>
 }
+
+/** Which endpoint a route is: its method and path (pattern), without the handler. */
+export type RouteKey = Pick<Route, 'method' | 'path'>

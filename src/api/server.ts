@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import type { ApiConfig } from './config.js'
 import { closeHttp, listenHttp } from './http-lifecycle.js'
 import { sendJson } from './respond.js'
-import type { Route } from './route.js'
+import type { Route, RouteKey } from './route.js'
 import { RouteTable } from './route-table.js'
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000
@@ -38,6 +38,7 @@ export class ApiServer {
   readonly #logger: Logger
   readonly #graceMs: number
   readonly #routes: RouteTable
+  readonly #routeKeys: readonly RouteKey[]
   #server: Server | undefined
   #address: ListenAddress | undefined
   #closing: Promise<void> | undefined
@@ -47,6 +48,17 @@ export class ApiServer {
     this.#logger = settings.logger
     this.#graceMs = settings.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS
     this.#routes = new RouteTable(settings.routes)
+    this.#routeKeys = Object.freeze(
+      settings.routes.map(({ method, path }) => Object.freeze({ method, path })),
+    )
+  }
+
+  /**
+   * The method and path of every route served, in the order given (paths as registered, `:name`
+   * patterns included). HEAD is not listed: it is answered by the GET route.
+   */
+  routes(): readonly RouteKey[] {
+    return this.#routeKeys
   }
 
   async start(): Promise<void> {

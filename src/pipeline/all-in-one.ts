@@ -1,9 +1,17 @@
 import type { Logger } from 'pino'
 import { collectDefaultMetrics, Registry } from 'prom-client'
 import { join } from 'node:path'
-import { ApiServer, healthRoutes, metricsRoute, sendJson } from '../api/index.js'
-import type { ListenAddress, Readiness, Route } from '../api/index.js'
+import {
+  ApiServer,
+  healthRoutes,
+  metricsRoute,
+  openapiDocument,
+  openapiRoute,
+  sendJson,
+} from '../api/index.js'
+import type { ListenAddress, Readiness, Route, RouteKey } from '../api/index.js'
 import { Authenticator, KEYS_FILE_NAME, readKeysFile } from '../auth/index.js'
+import { packageVersion } from '../cli/package-version.js'
 import { systemClock } from '../core/index.js'
 import type { Clock } from '../core/index.js'
 import { EngineHost } from '../engine/host/engine-host.js'
@@ -104,6 +112,12 @@ export class AllInOne {
     return this.#ingest.address()
   }
 
+  /** The method and path of every route the API listener serves. Only after `start`. */
+  apiRoutes(): readonly RouteKey[] {
+    if (this.#api === undefined) throw new Error('AllInOne is not started.')
+    return this.#api.routes()
+  }
+
   start(): Promise<void> {
     if (this.#state !== 'created') throw new Error('AllInOne.start() may be called only once.')
     this.#state = 'starting'
@@ -180,6 +194,7 @@ export class AllInOne {
           status,
           engineStatus,
           storeStatus,
+          openapiRoute(openapiDocument({ version: packageVersion(), queryApi: store !== undefined })),
           ...(store === undefined ? [] : this.#queryRoutes(store, auth)),
         ],
       })

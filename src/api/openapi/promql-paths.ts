@@ -1,0 +1,263 @@
+import {
+  jsonContent,
+  parameterRef,
+  promSuccess,
+  querySecurity,
+  responseRef,
+  schemaRef,
+} from './components.js'
+import type { JsonSchema, Operation, Parameter, PathItem, Reference, RequestBody } from './openapi-types.js'
+
+/**
+ * Prometheus' query API (`src/query/http/promql-routes.ts`, `src/query/promql/api/`): parameters,
+ * answers and errors as Prometheus 2.42 has them, over the caller's tenant only.
+ */
+
+interface Field {
+  readonly name: string
+  readonly description: string
+  readonly schema: JsonSchema
+  readonly required?: boolean
+}
+
+const promTime: JsonSchema = {
+  type: 'string',
+  description: 'Unix seconds (a float; the fraction rounded to the millisecond) or RFC 3339.',
+  examples: ['1700000000', '1700000000.5', '2023-11-14T22:13:20Z'],
+}
+
+const promDuration: JsonSchema = {
+  type: 'string',
+  description: 'Float seconds or a Prometheus duration.',
+  examples: ['15', '15s', '1m30s'],
+}
+
+const selectors: JsonSchema = {
+  type: 'array',
+  items: { type: 'string', examples: ['up{job="api"}'] },
+}
+
+const field = {
+  query: (description: string): Field => ({
+    name: 'query',
+    description,
+    schema: { type: 'string', examples: ['sum by (job) (rate(http_requests_total[5m]))'] },
+    required: true,
+  }),
+  time: {
+    name: 'time',
+    description: 'Evaluation time; default: now.',
+    schema: promTime,
+  },
+  timeout: {
+    name: 'timeout',
+    description: 'Deadline of the evaluation; it can only shorten the configured `query.timeout`.',
+    schema: promDuration,
+  },
+  rangeStart: {
+    name: 'start',
+    description: 'Start of the range, inclusive.',
+    schema: promTime,
+    required: true,
+  },
+  rangeEnd: {
+    name: 'end',
+    description: 'End of the range, inclusive; not before `start`.',
+    schema: promTime,
+    required: true,
+  },
+  step: {
+    name: 'step',
+    description: 'Resolution step, positive; at most 11,000 points per series.',
+    schema: promDuration,
+    required: true,
+  },
+  start: {
+    name: 'start',
+    description: 'Only series with samples at or after this time; default: no bound.',
+    schema: promTime,
+  },
+  end: {
+    name: 'end',
+    description: 'Only series with samples at or before this time; default: no bound.',
+    schema: promTime,
+  },
+  matchRequired: {
+    name: 'match[]',
+    description: 'Series selectors (repeat for several, ORed); at least one.',
+    schema: { ...selectors, minItems: 1 },
+    required: true,
+  },
+  match: {
+    name: 'match[]',
+    description: 'Series selectors (repeat for several, ORed); default: every series of the tenant.',
+    schema: selectors,
+  },
+} satisfies Record<string, Field | ((description: string) => Field)>
+
+function queryParameter(f: Field): Parameter {
+  return {
+    name: f.name,
+    in: 'query',
+    description: f.description,
+    schema: f.schema,
+    ...(f.required === true ? { required: true } : {}),
+    ...(f.schema.type === 'array' ? { style: 'form', explode: true } : {}),
+  }
+}
+
+/** The same fields as a form body (POST), as Grafana sends them. */
+function formBody(fields: readonly Field[]): RequestBody {
+  const required = fields.filter((f) => f.required === true).map((f) => f.name)
+  const arrays = fields.filter((f) => f.schema.type === 'array').map((f) => f.name)
+  return {
+    description:
+      'The parameters as a form (at most 1 MiB, not compressed). Parameters in the URL are accepted too; ' +
+      'they come after the body ones.',
+    content: {
+      'application/x-www-form-urlencoded': {
+        schema: {
+          type: 'object',
+          properties: Object.fromEntries(
+            fields.map((f) => [f.name, { ...f.schema, description: f.description }]),
+          ),
+          ...(required.length === 0 ? {} : { required }),
+        },
+        ...(arrays.length === 0
+          ? {}
+          : { encoding: Object.fromEntries(arrays.map((name) => [name, { style: 'form', explode: true }])) }),
+      },
+    },
+  }
+}
+
+const common = {
+  tags: ['promql'],
+  security: querySecurity,
+}
+
+const errorResponses = (method: 'get' | 'post', evaluates: boolean): Record<string, Reference> => ({
+  '400': responseRef('BadData'),
+  '401': responseRef('Unauthorized'),
+  '403': responseRef('Forbidden'),
+  ...(method === 'post' ? { '413': responseRef('PayloadTooLarge') } : {}),
+  ...(method === 'post' ? { '415': responseRef('UnsupportedMediaType') } : {}),
+  ...(evaluates
+    ? {
+        '422': responseRef('Execution'),
+        '503': responseRef('Timeout'),
+      }
+    : {}),
+  '500': responseRef('InternalError'),
+})
+
+interface Endpoint {
+  readonly operationId: string
+  readonly summary: string
+  readonly description: string
+  readonly fields: readonly Field[]
+  readonly data: JsonSchema
+  readonly dataDescription: string
+  /** Runs a PromQL evaluation (422 `execution`, 503 `timeout`). */
+  readonly evaluates: boolean
+}
+
+/** GET with query parameters and POST with a form body, as Prometheus offers both. */
+function getAndPost(e: Endpoint): PathItem {
+  const ok = (method: 'get' | 'post'): Operation['responses'] => ({
+    '200': { description: e.dataDescription, content: jsonContent(promSuccess(e.data, e.dataDescription)) },
+    ...errorResponses(method, e.evaluates),
+  })
+  return {
+    get: {
+      ...common,
+      operationId: e.operationId,
+      summary: e.summary,
+      description: e.description,
+      parameters: [...e.fields.map(queryParameter), parameterRef('ScopeOrgId')],
+      responses: ok('get'),
+    },
+    post: {
+      ...common,
+      operationId: `${e.operationId}Post`,
+      summary: `${e.summary} (form body)`,
+      description: e.description,
+      parameters: [parameterRef('ScopeOrgId')],
+      requestBody: formBody(e.fields),
+      responses: ok('post'),
+    },
+  }
+}
+
+const labelNames: JsonSchema = { type: 'array', items: { type: 'string' } }
+
+export const promqlPaths: Readonly<Record<string, PathItem>> = {
+  '/api/v1/query': getAndPost({
+    operationId: 'queryInstant',
+    summary: 'Evaluate a PromQL expression at one instant',
+    description: 'An instant query over the raw samples in the store, with a lookback of 5 minutes.',
+    fields: [field.query('The PromQL expression.'), field.time, field.timeout],
+    data: schemaRef('PromQueryData'),
+    dataDescription: 'The result: a vector, matrix, scalar or string.',
+    evaluates: true,
+  }),
+  '/api/v1/query_range': getAndPost({
+    operationId: 'queryRange',
+    summary: 'Evaluate a PromQL expression over a range of time',
+    description: 'A range query: the expression must be an instant vector or a scalar.',
+    fields: [
+      field.query('The PromQL expression (an instant vector or a scalar).'),
+      field.rangeStart,
+      field.rangeEnd,
+      field.step,
+      field.timeout,
+    ],
+    data: schemaRef('PromQueryData'),
+    dataDescription: 'The result, a matrix.',
+    evaluates: true,
+  }),
+  '/api/v1/series': getAndPost({
+    operationId: 'findSeries',
+    summary: 'Series matching selectors',
+    description: 'The label sets of the committed series matching any selector, sorted.',
+    fields: [field.matchRequired, field.start, field.end],
+    data: { type: 'array', items: schemaRef('Labels') },
+    dataDescription: 'The label sets of the matching series.',
+    evaluates: false,
+  }),
+  '/api/v1/labels': getAndPost({
+    operationId: 'listLabelNames',
+    summary: 'Label names',
+    description: 'The label names of the matching (default: all) series, sorted.',
+    fields: [field.match, field.start, field.end],
+    data: labelNames,
+    dataDescription: 'Label names, sorted.',
+    evaluates: false,
+  }),
+  '/api/v1/label/{name}/values': {
+    get: {
+      ...common,
+      operationId: 'listLabelValues',
+      summary: 'Values of a label',
+      description: 'The values of one label over the matching (default: all) series, sorted.',
+      parameters: [
+        {
+          name: 'name',
+          in: 'path',
+          required: true,
+          description: 'The label name (`__name__` for metric names).',
+          schema: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' },
+        },
+        ...[field.match, field.start, field.end].map(queryParameter),
+        parameterRef('ScopeOrgId'),
+      ],
+      responses: {
+        '200': {
+          description: 'Label values, sorted.',
+          content: jsonContent(promSuccess(labelNames, 'Label values, sorted.')),
+        },
+        ...errorResponses('get', false),
+      },
+    },
+  },
+}
