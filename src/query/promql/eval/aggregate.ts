@@ -34,13 +34,11 @@ export function aggregate(
     k = Math.trunc(param)
     if (k < 1) return []
   }
-  const names = new Set(grouping)
-  if (without) names.add('__name__')
+  const grouper = grouperFor(grouping, without)
   const groups = new Map<string, Group>()
   const ordered: Group[] = []
   for (const s of input) {
-    const key = without ? withoutLabels(s.labels, names) : keepLabels(s.labels, names)
-    const id = labelsKeyOf(key)
+    const { key, id } = grouper(s.labels)
     const g = groups.get(id)
     if (g === undefined) {
       const fresh: Group = {
@@ -115,6 +113,32 @@ export function aggregate(
     }
   }
   return out
+}
+
+type Grouper = (labels: Labels) => { key: Labels; id: string }
+const groupers = new Map<string, Grouper>()
+
+/** The group of a label set, remembered per label array (series meet the same node at every step). */
+function grouperFor(grouping: readonly string[], without: boolean): Grouper {
+  const name = `${without ? '-' : '+'}${grouping.join('\u0000')}`
+  let g = groupers.get(name)
+  if (g === undefined) {
+    const names = new Set(grouping)
+    if (without) names.add('__name__')
+    const memo = new WeakMap<Labels, { key: Labels; id: string }>()
+    g = (labels) => {
+      let r = memo.get(labels)
+      if (r === undefined) {
+        const key = without ? withoutLabels(labels, names) : keepLabels(labels, names)
+        r = { key, id: labelsKeyOf(key) }
+        memo.set(labels, r)
+      }
+      return r
+    }
+    if (groupers.size > 1000) groupers.clear()
+    groupers.set(name, g)
+  }
+  return g
 }
 
 /** An aggregation Prometheus refuses at run time (an `execution` error, HTTP 422). */

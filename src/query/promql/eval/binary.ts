@@ -76,10 +76,21 @@ export function vectorScalarBinary(
   return out
 }
 
-/** The match signature of a series (Prometheus' signatureFunc). */
+const signatures = new WeakMap<VectorMatching, { names: Set<string>; memo: WeakMap<Labels, string> }>()
+
+/** The match signature of a series (Prometheus' signatureFunc), remembered per label array. */
 export function signatureOf(labels: Labels, m: VectorMatching): string {
-  if (m.on) return labelsKeyOf(keepLabels(labels, new Set(m.matchingLabels)))
-  return labelsKeyOf(withoutLabels(labels, new Set(['__name__', ...m.matchingLabels])))
+  let s = signatures.get(m)
+  if (s === undefined) {
+    s = { names: new Set(m.on ? m.matchingLabels : ['__name__', ...m.matchingLabels]), memo: new WeakMap() }
+    signatures.set(m, s)
+  }
+  let sig = s.memo.get(labels)
+  if (sig === undefined) {
+    sig = (m.on ? keepLabels(labels, s.names) : withoutLabels(labels, s.names)).join('\u0000')
+    s.memo.set(labels, sig)
+  }
+  return sig
 }
 
 /** and / or / unless. */

@@ -8,18 +8,23 @@ import { evalRangeFunction } from './range-functions.js'
 import type { RangeWindow } from './range-functions.js'
 import type { Sample, SelectedSeries, SeriesSource } from './value.js'
 
+/** How much of a range query's span is evaluated on one load of samples. */
+const RANGE_PART_MS = 3_600_000
+
 /** Prometheus' default `--query.lookback-delta`. */
 export const LOOKBACK_MS = 5 * 60_000
 
 export interface EvalLimits {
-  /** Samples read from storage for one query, over all selectors (Prometheus: --query.max-samples). */
+  /** Samples held in memory at once: an instant query's, or one hour of a range query's, all selectors together. */
   readonly maxSamples: number
-  /** Series selected for one query, over all selectors. */
+  /** Series selected at once (as for maxSamples), over all selectors. */
   readonly maxSeries: number
   /** Points in the answer (a range query's series × steps). */
   readonly maxResultPoints: number
   /** Called between steps; throws to abort (the query timeout). */
   readonly checkDeadline: () => void
+  /** Span of a range query evaluated per load of samples (default 1 h). */
+  readonly rangePartMs?: number
 }
 
 /** The query could not be answered: Prometheus' `execution` errors (HTTP 422). */
@@ -93,31 +98,40 @@ export class Evaluator {
     }
   }
 
-  /** A range query: `type` must be scalar or vector (the HTTP layer refuses the others). */
+  /**
+   * A range query: `type` must be scalar or vector (the HTTP layer refuses the others). The steps
+   * are evaluated an hour of them at a time, each hour on the samples it needs (its selectors'
+   * lookback or range before it included), so memory holds about an hour of samples, not the whole
+   * range; the limits on samples and series apply to one such part.
+   */
   async range(expr: Expr, startMs: number, endMs: number, stepMs: number): Promise<QueryResult> {
-    await this.#load(expr, startMs, endMs)
     const out = new Map<string, { labels: Labels; ts: number[]; values: number[] }>()
+    const stepsPerPart = Math.max(1, Math.floor((this.#limits.rangePartMs ?? RANGE_PART_MS) / stepMs))
     let points = 0
-    for (let t = startMs; t <= endMs; t += stepMs) {
-      this.#limits.checkDeadline()
-      const v = this.#eval(expr, t)
-      const samples: readonly Sample[] =
-        v.kind === 'vector' ? v.samples : v.kind === 'scalar' ? [{ labels: [], value: v.v }] : []
-      for (const s of samples) {
-        const key = labelsKeyOf(s.labels)
-        let series = out.get(key)
-        if (series === undefined) {
-          series = { labels: s.labels, ts: [], values: [] }
-          out.set(key, series)
+    for (let partStart = startMs; partStart <= endMs; partStart += stepsPerPart * stepMs) {
+      const partEnd = Math.min(endMs, partStart + (stepsPerPart - 1) * stepMs)
+      await this.#load(expr, partStart, partEnd)
+      for (let t = partStart; t <= partEnd; t += stepMs) {
+        this.#limits.checkDeadline()
+        const v = this.#eval(expr, t)
+        const samples: readonly Sample[] =
+          v.kind === 'vector' ? v.samples : v.kind === 'scalar' ? [{ labels: [], value: v.v }] : []
+        for (const s of samples) {
+          const key = labelsKeyOf(s.labels)
+          let series = out.get(key)
+          if (series === undefined) {
+            series = { labels: s.labels, ts: [], values: [] }
+            out.set(key, series)
+          }
+          series.ts.push(t)
+          series.values.push(s.value)
         }
-        series.ts.push(t)
-        series.values.push(s.value)
-      }
-      points += samples.length
-      if (points > this.#limits.maxResultPoints) {
-        throw new QueryLimitError(
-          `the answer would have more than ${this.#limits.maxResultPoints} points; narrow the selectors or raise the step`,
-        )
+        points += samples.length
+        if (points > this.#limits.maxResultPoints) {
+          throw new QueryLimitError(
+            `the answer would have more than ${this.#limits.maxResultPoints} points; narrow the selectors or raise the step`,
+          )
+        }
       }
     }
     const series = [...out.values()].sort((a, b) => compareLabels(a.labels, b.labels))
@@ -131,7 +145,11 @@ export class Evaluator {
   async #load(expr: Expr, startMs: number, endMs: number): Promise<void> {
     const selectors: (VectorSelector | MatrixSelector)[] = []
     collectSelectors(expr, selectors)
+    this.#loaded.clear()
+    this.#samplesLoaded = 0
+    this.#seriesLoaded = 0
     for (const sel of selectors) {
+      this.#limits.checkDeadline()
       const vs = sel.kind === 'matrix' ? sel.vector : sel
       const back = sel.kind === 'matrix' ? sel.rangeMs : LOOKBACK_MS
       const series = await this.#source.select(vs.matchers, startMs - vs.offsetMs - back, endMs - vs.offsetMs)

@@ -3,8 +3,18 @@ import type { Labels } from '../../../core/batch/index.js'
 
 /** Label-set operations of the evaluator, on sorted flat arrays `[name, value, …]`. */
 
+// Label arrays of stored series live as long as a query and are met again at every step: their
+// key and name-less form are remembered per array instead of being rebuilt per step.
+const keys = new WeakMap<Labels, string>()
+const nameless = new WeakMap<Labels, Labels>()
+
 export function labelsKeyOf(labels: Labels): string {
-  return labels.join('\u0000')
+  let k = keys.get(labels)
+  if (k === undefined) {
+    k = labels.join('\u0000')
+    keys.set(labels, k)
+  }
+  return k
 }
 
 export function getLabel(labels: Labels, name: string): string {
@@ -13,10 +23,18 @@ export function getLabel(labels: Labels, name: string): string {
 }
 
 export function dropMetricName(labels: Labels): Labels {
-  for (let i = 0; i < labels.length; i += 2) {
-    if (labels[i] === METRIC_NAME_LABEL) return [...labels.slice(0, i), ...labels.slice(i + 2)]
+  let out = nameless.get(labels)
+  if (out === undefined) {
+    out = labels
+    for (let i = 0; i < labels.length; i += 2) {
+      if (labels[i] === METRIC_NAME_LABEL) {
+        out = [...labels.slice(0, i), ...labels.slice(i + 2)]
+        break
+      }
+    }
+    nameless.set(labels, out)
   }
-  return labels
+  return out
 }
 
 /** Only the labels named in `names` (Prometheus' `Keep`). */
