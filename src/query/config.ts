@@ -14,7 +14,9 @@ export const queryConfigSchema = z
       .number()
       .int()
       .positive()
-      .describe('Samples one PromQL query may read (all selectors together); above: 422.'),
+      .describe(
+        'Samples one PromQL query holds at once (all selectors; per hour of a range query); above: 422.',
+      ),
     maxSeries: z.number().int().positive().describe('Series one PromQL query may select; above: 422.'),
     maxPoints: z
       .number()
