@@ -13,11 +13,12 @@ import { engineSuite } from './engine/engine-suite.js'
 import { ingestSuite } from './ingest/ingest-suite.js'
 import { describeMachine } from './machine.js'
 import { logSuite } from './log/log-suite.js'
+import { storeSuite } from './store/store-suite.js'
 import type { BenchSuite } from './suite.js'
 import { removeLiveTempDirs } from './temp-dir.js'
 
 /** Every suite, in the order `npm run bench` runs them. Add new suites here. */
-export const suites: readonly BenchSuite[] = [logSuite, decodeSuite, ingestSuite, engineSuite]
+export const suites: readonly BenchSuite[] = [logSuite, decodeSuite, ingestSuite, engineSuite, storeSuite]
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 

@@ -37,6 +37,9 @@ test('npm run bench -- log --quick completes, prints the interval ratio and writ
 test('an unknown suite name is an error that lists the available suites', async () => {
   const result = await runBench(['nope', '--quick', '--no-docs'])
   assert.equal(result.code, 2)
-  assert.match(result.stderr, /Unknown benchmark suite "nope"\. Available: log, decode, ingest, engine\./)
+  assert.match(
+    result.stderr,
+    /Unknown benchmark suite "nope"\. Available: log, decode, ingest, engine, store\./,
+  )
   assert.equal(result.stdout, '')
 })

@@ -280,7 +280,7 @@ export class AllInOne {
       },
     })
     return [
-      ...promqlRoutes({ service, auth }),
+      ...promqlRoutes({ service, auth, version: packageVersion() }),
       ...telemetryRoutes({
         db: store.db,
         auth,

@@ -261,6 +261,18 @@ describe('the OpenAPI document of the running app', () => {
     assert.deepEqual(dataOf(await call('GET', values, '/api/v1/label/room/values')), ['a', 'b'])
     assert.equal((await call('GET', values, '/api/v1/label/not-a-name/values')).status, 400)
     assert.equal((await call('GET', values, '/api/v1/label/%ZZ/values')).status, 400)
+    const exemplars = '/api/v1/query_exemplars'
+    assert.deepEqual(dataOf(await call('GET', exemplars, `${exemplars}?query=temperature&end=${at}`)), [])
+    assert.equal(dataOf(await call('POST', exemplars, exemplars, form({ query: '1+1' }))), null)
+    assert.equal((await call('GET', exemplars, `${exemplars}?query=up&start=2&end=1`)).status, 400)
+    const metadata = '/api/v1/metadata'
+    assert.deepEqual(dataOf(await call('GET', metadata, `${metadata}?metric=temperature&limit=5`)), {})
+    assert.equal((await call('GET', metadata, `${metadata}?limit=five`)).status, 400)
+    const rules = '/api/v1/rules'
+    assert.deepEqual(dataOf(await call('GET', rules, `${rules}?type=record`)), { groups: [] })
+    assert.equal((await call('GET', rules, `${rules}?type=other`)).status, 400)
+    const buildinfo = '/api/v1/status/buildinfo'
+    assert.equal((dataOf(await call('GET', buildinfo, buildinfo)) as { version: string }).version, '2.42.0')
 
     const logs = dataOf(
       await call('GET', '/api/v1/logs', '/api/v1/logs?service=checkout&severity=warn&attr=http.method=POST'),

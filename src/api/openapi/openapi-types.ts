@@ -23,6 +23,7 @@ export interface JsonSchema {
   readonly prefixItems?: readonly JsonSchema[]
   readonly minItems?: number
   readonly maxItems?: number
+  readonly maxProperties?: number
   readonly oneOf?: readonly JsonSchema[]
   readonly anyOf?: readonly JsonSchema[]
   readonly pattern?: string

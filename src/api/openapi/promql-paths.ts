@@ -93,6 +93,31 @@ const field = {
     description: 'Series selectors (repeat for several, ORed); default: every series of the tenant.',
     schema: selectors,
   },
+  exemplarStart: {
+    name: 'start',
+    description: 'Start of the range; default: no bound.',
+    schema: promTime,
+  },
+  exemplarEnd: {
+    name: 'end',
+    description: 'End of the range, not before `start`; default: no bound.',
+    schema: promTime,
+  },
+  metric: {
+    name: 'metric',
+    description: 'Only the metadata of this metric name.',
+    schema: { type: 'string', examples: ['http_requests_total'] },
+  },
+  limit: {
+    name: 'limit',
+    description: 'At most this many metrics (an integer; negative: no limit).',
+    schema: { type: 'string', pattern: '^[+-]?[0-9]+$', examples: ['100'] },
+  },
+  ruleType: {
+    name: 'type',
+    description: 'Only alerting (`alert`) or recording (`record`) rules, any case; default: both.',
+    schema: { type: 'string', examples: ['alert', 'record'] },
+  },
 } satisfies Record<string, Field | ((description: string) => Field)>
 
 function queryParameter(f: Field): Parameter {
@@ -162,21 +187,34 @@ interface Endpoint {
   readonly evaluates: boolean
 }
 
-/** GET with query parameters and POST with a form body, as Prometheus offers both. */
-function getAndPost(e: Endpoint): PathItem {
-  const ok = (method: 'get' | 'post'): Operation['responses'] => ({
+function okResponses(e: Endpoint, method: 'get' | 'post'): Operation['responses'] {
+  return {
     '200': { description: e.dataDescription, content: jsonContent(promSuccess(e.data, e.dataDescription)) },
     ...errorResponses(method, e.evaluates),
-  })
+  }
+}
+
+function getOperation(e: Endpoint): Operation {
   return {
-    get: {
-      ...common,
-      operationId: e.operationId,
-      summary: e.summary,
-      description: e.description,
-      parameters: [...e.fields.map(queryParameter), parameterRef('ScopeOrgId')],
-      responses: ok('get'),
-    },
+    ...common,
+    operationId: e.operationId,
+    summary: e.summary,
+    description: e.description,
+    parameters: [...e.fields.map(queryParameter), parameterRef('ScopeOrgId')],
+    responses: okResponses(e, 'get'),
+  }
+}
+
+/** GET only, as Prometheus (and so Grafana) has it for label values, metadata, rules and build info. */
+function getOnly(e: Endpoint): PathItem {
+  return { get: getOperation(e) }
+}
+
+/** GET with query parameters and POST with a form body, as Prometheus offers both. */
+function getAndPost(e: Endpoint): PathItem {
+  const ok = (method: 'get' | 'post'): Operation['responses'] => okResponses(e, method)
+  return {
+    get: getOperation(e),
     post: {
       ...common,
       operationId: `${e.operationId}Post`,
@@ -190,6 +228,97 @@ function getAndPost(e: Endpoint): PathItem {
 }
 
 const labelNames: JsonSchema = { type: 'array', items: { type: 'string' } }
+
+const exemplarsData: JsonSchema = {
+  type: ['array', 'null'],
+  description:
+    'Exemplars by series, in the shape of Prometheus: always empty, as Vigil stores no exemplars; null when ' +
+    'the query selects no series (`1+1`), as Prometheus answers.',
+  items: {
+    type: 'object',
+    required: ['seriesLabels', 'exemplars'],
+    properties: {
+      seriesLabels: schemaRef('Labels'),
+      exemplars: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['labels', 'value', 'timestamp'],
+          properties: {
+            labels: schemaRef('Labels'),
+            value: { type: 'string' },
+            timestamp: { type: 'number' },
+          },
+        },
+      },
+    },
+  },
+  maxItems: 0,
+}
+
+const metadataData: JsonSchema = {
+  type: 'object',
+  description:
+    'Metadata by metric name, in the shape of Prometheus: always `{}`, as Vigil keeps no TYPE, HELP or UNIT.',
+  additionalProperties: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['type', 'help', 'unit'],
+      properties: { type: { type: 'string' }, help: { type: 'string' }, unit: { type: 'string' } },
+    },
+  },
+  maxProperties: 0,
+}
+
+const rulesData: JsonSchema = {
+  type: 'object',
+  required: ['groups'],
+  properties: {
+    groups: {
+      type: 'array',
+      description: 'Rule groups: always empty, as Vigil evaluates no Prometheus rules.',
+      items: { type: 'object' },
+      maxItems: 0,
+    },
+  },
+}
+
+const str = (description: string): JsonSchema => ({ type: 'string', description })
+
+const buildInfoData: JsonSchema = {
+  type: 'object',
+  required: ['version', 'revision', 'branch', 'buildUser', 'buildDate', 'goVersion'],
+  properties: {
+    version: {
+      type: 'string',
+      const: '2.42.0',
+      description:
+        "The Prometheus version whose API and PromQL semantics Vigil reproduces (not Vigil's own): clients " +
+        'such as Grafana read it to decide which Prometheus features they may use.',
+    },
+    revision: {
+      type: 'string',
+      pattern: '^vigil-',
+      description: "`vigil-` and Vigil's version.",
+      examples: ['vigil-0.1.0'],
+    },
+    branch: { type: 'string', const: 'vigil' },
+    buildUser: str('Empty.'),
+    buildDate: str('Empty.'),
+    goVersion: str('Empty: Vigil is not built with Go.'),
+  },
+  examples: [
+    {
+      version: '2.42.0',
+      revision: 'vigil-0.1.0',
+      branch: 'vigil',
+      buildUser: '',
+      buildDate: '',
+      goVersion: '',
+    },
+  ],
+}
 
 export const promqlPaths: Readonly<Record<string, PathItem>> = {
   '/api/v1/query': getAndPost({
@@ -232,6 +361,53 @@ export const promqlPaths: Readonly<Record<string, PathItem>> = {
     fields: [field.match, field.start, field.end],
     data: labelNames,
     dataDescription: 'Label names, sorted.',
+    evaluates: false,
+  }),
+  '/api/v1/query_exemplars': getAndPost({
+    operationId: 'queryExemplars',
+    summary: 'Exemplars of the series a query selects',
+    description:
+      'Checks the parameters as Prometheus does (`query` must parse, `end` not before `start`) and answers ' +
+      'no exemplars: Vigil stores none. Grafana calls it to decide whether to offer exemplars.',
+    fields: [
+      field.query('A PromQL expression; its series selectors choose the series.'),
+      field.exemplarStart,
+      field.exemplarEnd,
+    ],
+    data: exemplarsData,
+    dataDescription: 'No exemplars (`[]`), or null for a query without a series selector.',
+    evaluates: false,
+  }),
+  '/api/v1/metadata': getOnly({
+    operationId: 'getMetricMetadata',
+    summary: 'Metric metadata (TYPE, HELP, UNIT)',
+    description: 'Always `{}`: Vigil keeps no metric metadata. `limit` must be an integer, as in Prometheus.',
+    fields: [field.metric, field.limit],
+    data: metadataData,
+    dataDescription: 'No metadata.',
+    evaluates: false,
+  }),
+  '/api/v1/rules': getOnly({
+    operationId: 'listRules',
+    summary: 'Recording and alerting rules',
+    description:
+      'Always no groups: Vigil evaluates no Prometheus rules. Grafana reads it for recording rules when a ' +
+      'data source loads; `type` must be `alert`, `record` or empty, as in Prometheus.',
+    fields: [field.ruleType],
+    data: rulesData,
+    dataDescription: 'No rule groups.',
+    evaluates: false,
+  }),
+  '/api/v1/status/buildinfo': getOnly({
+    operationId: 'getBuildInfo',
+    summary: 'Build information, Prometheus-compatible',
+    description:
+      "Prometheus' build information. `version` is the Prometheus version Vigil's API is compatible with, " +
+      "so that Grafana's version detection picks the right features; `revision` carries Vigil's version. " +
+      'There is no `features` field (Grafana would take the server for Mimir).',
+    fields: [],
+    data: buildInfoData,
+    dataDescription: 'The build information.',
     evaluates: false,
   }),
   '/api/v1/label/{name}/values': {

@@ -8,19 +8,28 @@ import { promErrorOf, readQueryParams, sendPromError } from './respond.js'
 export interface PromqlRouteDeps {
   readonly service: PromQueryService
   readonly auth: Authenticator
+  /** Vigil's version, reported in `/api/v1/status/buildinfo` as `revision`. */
+  readonly version: string
 }
 
 type Handler = (tenant: string, params: URLSearchParams, path: PathParams) => Promise<PromAnswer>
 
 /**
  * Prometheus' query API on the API listener, as Grafana's Prometheus data source calls it: GET or
- * POST (form body) for query, query_range, series and labels; GET for label values. Each request is
- * authenticated with the `query` scope and answers for the caller's tenant only.
+ * POST (form body) for query, query_range, series, labels and query_exemplars; GET for label values,
+ * metadata, rules and status/buildinfo (Prometheus has no POST for those either, and Grafana sends
+ * GET). Each request is authenticated with the `query` scope and answers for the caller's tenant only.
  */
 export function promqlRoutes(deps: PromqlRouteDeps): Route[] {
   const { service } = deps
+  const { version } = deps
+  const get = (path: string, handler: Handler): Route => ({
+    method: 'GET',
+    path,
+    handle: handle(deps, handler),
+  })
   const both = (path: string, handler: Handler): Route[] => [
-    { method: 'GET', path, handle: handle(deps, handler) },
+    get(path, handler),
     { method: 'POST', path, handle: handle(deps, handler) },
   ]
   return [
@@ -28,11 +37,11 @@ export function promqlRoutes(deps: PromqlRouteDeps): Route[] {
     ...both('/api/v1/query_range', (t, p) => service.queryRange(t, p)),
     ...both('/api/v1/series', (t, p) => service.series(t, p)),
     ...both('/api/v1/labels', (t, p) => service.labels(t, p)),
-    {
-      method: 'GET',
-      path: '/api/v1/label/:name/values',
-      handle: handle(deps, (t, p, path) => service.labelValues(t, path.name ?? '', p)),
-    },
+    get('/api/v1/label/:name/values', (t, p, path) => service.labelValues(t, path.name ?? '', p)),
+    ...both('/api/v1/query_exemplars', (t, p) => service.queryExemplars(t, p)),
+    get('/api/v1/metadata', (t, p) => service.metadata(t, p)),
+    get('/api/v1/rules', (t, p) => service.rules(t, p)),
+    get('/api/v1/status/buildinfo', () => service.buildInfo(version)),
   ]
 }
 

@@ -59,6 +59,12 @@ export interface PromAnswer {
   readonly body: string
 }
 
+/**
+ * The Prometheus release whose query API and PromQL semantics Vigil reproduces; reported as
+ * `version` by `/api/v1/status/buildinfo` (see `PromQueryService.buildInfo`).
+ */
+export const PROMETHEUS_COMPAT_VERSION = '2.42.0'
+
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
 const MAX_POINTS_PER_SERIES = 11_000
 
@@ -159,6 +165,78 @@ export class PromQueryService {
     })
   }
 
+  /**
+   * GET /api/v1/status/buildinfo. `version` is the Prometheus version whose API and PromQL
+   * semantics Vigil reproduces (`PROMETHEUS_COMPAT_VERSION`), not Vigil's own: clients read it as a
+   * Prometheus version to decide what the server supports (Grafana's version detection keeps it only
+   * when it is semver and close to a Prometheus release it knows, then gates APIs on it, e.g. label
+   * matchers on `/labels` from 2.24). Vigil's own version is in `revision` (`vigil-<version>`) and
+   * `branch` is `vigil`, where a person reading the build info sees it. No `features` field: Grafana
+   * takes a non-empty one for Mimir and would then call Mimir's ruler API.
+   */
+  buildInfo(vigilVersion: string): Promise<PromAnswer> {
+    return answer(async () =>
+      success(
+        JSON.stringify({
+          version: PROMETHEUS_COMPAT_VERSION,
+          revision: `vigil-${vigilVersion}`,
+          branch: 'vigil',
+          buildUser: '',
+          buildDate: '',
+          goVersion: '',
+        }),
+      ),
+    )
+  }
+
+  /**
+   * GET /api/v1/metadata: metric metadata (TYPE, HELP, UNIT), which Vigil does not keep (ingest
+   * reads remote write metadata only for each series' kind, and stores no HELP or UNIT), so the
+   * answer is always `{}`. `limit` is checked as Prometheus checks it; `metric` narrows nothing.
+   */
+  metadata(_tenant: string, params: URLSearchParams): Promise<PromAnswer> {
+    return answer(async () => {
+      const limit = params.get('limit')
+      if (limit !== null && limit !== '' && !isGoInt(limit))
+        throw new PromApiError('bad_data', 'limit must be a number')
+      return success('{}')
+    })
+  }
+
+  /**
+   * GET/POST /api/v1/query_exemplars: parameters checked as Prometheus 2.42 checks them (`start` and
+   * `end` default to no bound, `end` not before `start`, `query` must parse). Vigil stores no
+   * exemplars, so the answer is `[]`, or `null` for a query without a series selector, as
+   * Prometheus answers both.
+   */
+  queryExemplars(_tenant: string, params: URLSearchParams): Promise<PromAnswer> {
+    return answer(async () => {
+      const { start, end } = bounds(params)
+      if (end < start) throw new PromApiError('bad_data', 'end timestamp must not be before start timestamp')
+      let expr: Expr
+      try {
+        expr = parsePromQL(params.get('query') ?? '').expr
+      } catch (err) {
+        if (err instanceof PromQLParseError) throw new PromApiError('bad_data', err.message)
+        throw err
+      }
+      return success(hasSelector(expr) ? '[]' : 'null')
+    })
+  }
+
+  /**
+   * GET /api/v1/rules: Vigil evaluates no Prometheus recording or alerting rules, so there are no
+   * groups; `type` is checked as Prometheus checks it (`alert`, `record` or empty).
+   */
+  rules(_tenant: string, params: URLSearchParams): Promise<PromAnswer> {
+    return answer(async () => {
+      const type = (params.get('type') ?? '').toLowerCase()
+      if (type !== '' && type !== 'alert' && type !== 'record')
+        throw PromApiError.param('type', `not supported value ${JSON.stringify(type)}`)
+      return success('{"groups":[]}')
+    })
+  }
+
   #matching(tenant: string, params: URLSearchParams, start: number, end: number) {
     const selectors = params.getAll('match[]')
     if (selectors.length === 0) {
@@ -208,6 +286,34 @@ export class PromQueryService {
       session.close()
     }
   }
+}
+
+/** Whether an expression reads any series (Prometheus' `parser.ExtractSelectors` is not empty). */
+function hasSelector(e: Expr): boolean {
+  switch (e.kind) {
+    case 'vector':
+    case 'matrix':
+      return true
+    case 'number':
+    case 'string':
+      return false
+    case 'call':
+      return e.args.some(hasSelector)
+    case 'aggregate':
+      return hasSelector(e.expr) || (e.param !== undefined && hasSelector(e.param))
+    case 'binary':
+      return hasSelector(e.lhs) || hasSelector(e.rhs)
+    case 'unary':
+    case 'paren':
+      return hasSelector(e.expr)
+  }
+}
+
+/** What Go's `strconv.Atoi` accepts on 64-bit: an optional sign and decimal digits within int64. */
+function isGoInt(text: string): boolean {
+  if (!/^[+-]?\d+$/.test(text)) return false
+  const n = BigInt(text)
+  return n >= -(2n ** 63n) && n < 2n ** 63n
 }
 
 function parseQuery(text: string): { expr: Expr; type: ReturnType<typeof parsePromQL>['type'] } {
