@@ -23,6 +23,10 @@ export function createRootCli(version: string): CAC {
     'archive <command>',
     'The Parquet archive of expired store days: list, restore (see `vigil archive --help`)',
   )
+  cli.command(
+    'eval <command>',
+    'Evaluate the anomaly detectors on labelled data: `vigil eval metrics --in DIR --out DIR` (see `vigil eval --help`)',
+  )
   cli.usage('<command> [options]')
   configureHelp(cli, version)
   return cli

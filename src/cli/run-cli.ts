@@ -1,6 +1,7 @@
 import type { CAC } from 'cac'
 import { createArchiveCli } from './archive/archive-cli.js'
 import { createConfigCli } from './config/config-cli.js'
+import { createEvalCli } from './eval/eval-cli.js'
 import { createKeysCli } from './keys/keys-cli.js'
 import { createLogCli } from './log/log-cli.js'
 import { createReplayCli } from './replay/replay-cli.js'
@@ -22,6 +23,7 @@ const groups: Readonly<Record<string, (version: string) => CAC>> = {
   config: createConfigCli,
   replay: createReplayCli,
   archive: createArchiveCli,
+  eval: createEvalCli,
 }
 
 export async function runCli(args: readonly string[]): Promise<number> {

@@ -1,0 +1,7 @@
+export { defaultDetectorConfig, detectorConfig, validateDetectorConfig } from './detector-config.js'
+export type { DetectorConfig, DetectorConfigOverrides } from './detector-config.js'
+export { DetectorOutput, PointDetector } from './point-detector.js'
+export { evalMetrics } from './eval/eval-metrics.js'
+export type { EvalMetricsOptions, EvalMetricsReport } from './eval/eval-metrics.js'
+export { nabProfiles, scoreNab } from './eval/nab-score.js'
+export type { NabFile, NabProfile, NabResult } from './eval/nab-score.js'
