@@ -1,3 +1,5 @@
+import type { AnomalyBatch } from './anomaly-batch.js'
+import { decodeAnomalyBatch } from './anomaly-batch-codec.js'
 import { BATCH_KIND_CODE } from './binary.js'
 import type { EventBatch } from './event-batch.js'
 import { decodeEventBatch } from './event-batch-codec.js'
@@ -11,7 +13,7 @@ import { decodeResultBatch } from './result-batch-codec.js'
 import type { SpanBatch } from './span-batch.js'
 import { decodeSpanBatch } from './span-batch-codec.js'
 
-export type AnyBatch = MetricBatch | LogBatch | SpanBatch | EventBatch | ResultBatch
+export type AnyBatch = MetricBatch | LogBatch | SpanBatch | EventBatch | ResultBatch | AnomalyBatch
 
 /**
  * Decodes any batch record (metrics, logs, spans, events or engine results) by its kind byte, for readers that
@@ -35,6 +37,8 @@ export function decodeBatch(bytes: Uint8Array): DecodeBatchResult<AnyBatch> {
       return decodeEventBatch(bytes)
     case BATCH_KIND_CODE.results:
       return decodeResultBatch(bytes)
+    case BATCH_KIND_CODE.anomalies:
+      return decodeAnomalyBatch(bytes)
     default:
       return { ok: false, reason: `unknown batch kind ${bytes[1]}` }
   }

@@ -7,7 +7,7 @@ import type { DecodeBatchResult } from './metric-batch-codec.js'
  * varint and fixed-width little-endian fields.
  *
  * ```
- * 0 u8 format version = 1     1 u8 kind (BATCH_KIND_CODE: 1 metrics, 2 logs, 3 spans, 4 events, 5 results)
+ * 0 u8 format version = 1     1 u8 kind (BATCH_KIND_CODE: 1 metrics, 2 logs, 3 spans, 4 events, 5 results, 6 anomalies)
  * 2 string table: uvarint count, then per string uvarint UTF-8 byte length + bytes
  *   the rest is per kind; a string field is a uvarint index into the table
  * ```
@@ -15,7 +15,7 @@ import type { DecodeBatchResult } from './metric-batch-codec.js'
  * Strings are UTF-8, so a lone UTF-16 surrogate is stored as U+FFFD.
  */
 export const BATCH_FORMAT_VERSION = 1
-export const BATCH_KIND_CODE = { metrics: 1, logs: 2, spans: 3, events: 4, results: 5 } as const
+export const BATCH_KIND_CODE = { metrics: 1, logs: 2, spans: 3, events: 4, results: 5, anomalies: 6 } as const
 export type BatchKind = keyof typeof BATCH_KIND_CODE
 
 /**
