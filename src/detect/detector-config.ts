@@ -41,7 +41,7 @@ export const defaultDetectorConfig: DetectorConfig = {
     suppressionDecay: 0.995,
     suppressionFactor: 0.2,
   },
-  alertThreshold: 0.99,
+  alertThreshold: 0.95,
 }
 
 type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] }

@@ -17,12 +17,14 @@ export interface ValueDensityConfig {
 }
 
 const RESCALE_AT = 1e120
+const SURPRISE_SCALE = 3
 
 /**
  * The novelty detector: an exponentially decayed histogram of the series' values over a range
- * learned in warm-up. A point's score is its surprisal −ln p(bin) normalised by the largest
- * surprisal the histogram's mass allows, in [0, 1]: values the series often takes score near 0,
- * values it never (or no longer) takes score near 1. Decay makes a new normal familiar within a few
+ * learned in warm-up. A point's surprise is its surprisal r = −ln p(bin) over ln(mass + bins) (r = 1:
+ * as rare as one point in the histogram's whole mass), mapped to [0, 1) by 1 − e^(−3r) without a
+ * cap, so the rarest values still rank above merely rare ones (0.95 at r = 1, 0.9975 at r = 2):
+ * values the series often takes score near 0, values it never (or no longer) takes near 1. Decay makes a new normal familiar within a few
  * half-lives, and `shift` moves the distribution when the change-point detector re-baselines.
  *
  * Decay is applied lazily: masses are stored multiplied by a unit that grows by 1/decay per point
@@ -100,8 +102,8 @@ export class ValueDensity {
     inBin /= unit * norm
     const pseudo = this.config.pseudoCount
     const p = (inBin + pseudo) / (total + pseudo * this.#slots)
-    const surprise = -Math.log(p) / Math.log(total + this.#slots)
-    return surprise > 1 ? 1 : surprise
+    const r = -Math.log(p) / Math.log(total + this.#slots)
+    return 1 - Math.exp(-SURPRISE_SCALE * r)
   }
 
   add(s: Float64Array, base: number, value: number): void {

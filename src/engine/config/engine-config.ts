@@ -54,6 +54,26 @@ export const jobsConfigSchema = z
         windows: windowList.describe('Windows of log counts per service and severity.'),
       })
       .strict(),
+    detect: z
+      .object({
+        enabled: z.boolean(),
+        minScore: z
+          .number()
+          .min(0)
+          .max(1)
+          .describe(
+            'Scored points below this score (and not alerting) are not written to the anomalies topic.',
+          ),
+        maxSeriesPerTask: z
+          .number()
+          .int()
+          .positive()
+          .describe('Detected series per engine task and job; new series past it are refused and counted.'),
+        idleTimeout: durationMs(60_000).describe(
+          'A detected series not seen for this long (event time) is forgotten.',
+        ),
+      })
+      .strict(),
   })
   .strict()
 
@@ -75,5 +95,6 @@ export function createDefaultJobsConfig(): JobsConfig {
     rollups: { enabled: true, windows: [10_000, 60_000] },
     red: { enabled: true, windows: [10_000, 60_000] },
     logCounts: { enabled: true, windows: [60_000] },
+    detect: { enabled: true, minScore: 0.5, maxSeriesPerTask: 100_000, idleTimeout: 3_600_000 },
   }
 }

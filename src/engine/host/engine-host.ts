@@ -1,7 +1,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads'
 import type { Log } from '../../log/index.js'
 import type { EngineConfig, JobsConfig } from '../config/index.js'
-import { builtInJobs, lateTopic, resultTopic } from '../jobs/built-in/built-in-jobs.js'
+import { ANOMALY_TOPIC, builtInJobs, lateTopic, resultTopic } from '../jobs/built-in/built-in-jobs.js'
 import type { JobInputTopics } from '../jobs/built-in/built-in-jobs.js'
 import type { EngineWorkerData } from './engine-worker.js'
 import { serveLog } from './log-port.js'
@@ -68,6 +68,7 @@ export class EngineHost {
       await this.#log.createTopic(resultTopic(job.name), { partitions: engine.tasks })
       await this.#log.createTopic(lateTopic(job.name), { partitions: engine.tasks })
     }
+    if (jobs.detect.enabled) await this.#log.createTopic(ANOMALY_TOPIC, { partitions: engine.tasks })
     for (let task = 0; task < engine.tasks; task++) {
       const slot: Slot = { task, worker: undefined, statuses: [], stopped: Promise.resolve(), restarts: 0 }
       this.#slots.push(slot)

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import type { MessagePort } from 'node:worker_threads'
 import { systemClock } from '../../core/index.js'
 import type { EngineConfig, JobsConfig } from '../config/index.js'
-import { builtInJobs, lateTopic, resultTopic } from '../jobs/built-in/built-in-jobs.js'
+import { ANOMALY_TOPIC, builtInJobs, lateTopic, resultTopic } from '../jobs/built-in/built-in-jobs.js'
 import type { JobInputTopics } from '../jobs/built-in/built-in-jobs.js'
 import { TaskRunner } from '../runtime/task-runner.js'
 import { RemoteLog } from './log-port.js'
@@ -39,7 +39,8 @@ async function main(): Promise<void> {
       data.engine.tasks,
     )
     if (inputs.length === 0) continue
-    const runner = new TaskRunner(log, job.createTask(data.task, resultTopic(job.name)), {
+    const anomalyTopic = data.jobs.detect.enabled ? ANOMALY_TOPIC : undefined
+    const runner = new TaskRunner(log, job.createTask(data.task, resultTopic(job.name), anomalyTopic), {
       task: data.task,
       tasks: data.engine.tasks,
       inputs,

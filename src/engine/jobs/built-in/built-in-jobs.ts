@@ -4,6 +4,8 @@ import type { EngineConfig, JobsConfig } from '../../config/index.js'
 import type { TaskJob } from '../../runtime/task-job.js'
 import { LogCountsOperator, maxLogTimeMs } from '../log-counts/index.js'
 import { RedOperator, maxSpanEndMs } from '../red/index.js'
+import { DetectStage, detectorConfig } from '../../../detect/index.js'
+import type { DetectStageSettings } from '../../../detect/index.js'
 import { resultJob } from './result-job.js'
 import type { SnapshottingOperator } from './result-job.js'
 import { ROLLUP_MAX_OPEN_WINDOWS, RollupResults, decodeMetrics, maxSampleTimeMs } from './rollups.js'
@@ -22,8 +24,15 @@ export interface JobInputTopics {
 export interface BuiltInJob {
   readonly name: BuiltInJobName
   readonly inputTopic: string
-  createTask(task: number, outputTopic: string): TaskJob<unknown, ResultRow[]>
+  /**
+   * One task of the job. With `anomalyTopic` (and `jobs.detect` on), the detectors are chained
+   * behind the job's operator and write that topic (replays leave it out: no live anomalies).
+   */
+  createTask(task: number, outputTopic: string, anomalyTopic?: string): TaskJob<unknown, ResultRow[]>
 }
+
+/** Where the detectors' anomalies go (one partition per engine task). */
+export const ANOMALY_TOPIC = 'vigil.anomalies'
 
 /** The live result topic of a job; a replay writes `<topic>.v<N>` (docs/engine.md#replay). */
 export function resultTopic(job: string, version?: number): string {
@@ -39,51 +48,101 @@ export function lateTopic(job: string): string {
 export function builtInJobs(jobs: JobsConfig, engine: EngineConfig, topics: JobInputTopics): BuiltInJob[] {
   const lateness = engine.allowedLateness
   const out: BuiltInJob[] = []
+  const define = <In>(
+    name: BuiltInJobName,
+    inputTopic: string,
+    decode: (value: Uint8Array) => In | undefined,
+    maxEventTimeMs: (batch: In) => number,
+    operator: () => SnapshottingOperator<In>,
+    windows: readonly number[],
+  ): BuiltInJob =>
+    defineJob(name, inputTopic, decode, maxEventTimeMs, operator, detectSettings(jobs, windows))
   if (jobs.rollups.enabled) {
     out.push(
-      define('rollups', topics.metrics, decodeMetrics, maxSampleTimeMs, () => {
-        return new RollupResults({
-          windowsMs: jobs.rollups.windows,
-          allowedLatenessMs: lateness,
-          maxOpenWindows: ROLLUP_MAX_OPEN_WINDOWS,
-        })
-      }),
+      define(
+        'rollups',
+        topics.metrics,
+        decodeMetrics,
+        maxSampleTimeMs,
+        () => {
+          return new RollupResults({
+            windowsMs: jobs.rollups.windows,
+            allowedLatenessMs: lateness,
+            maxOpenWindows: ROLLUP_MAX_OPEN_WINDOWS,
+          })
+        },
+        jobs.rollups.windows,
+      ),
     )
   }
   if (jobs.red.enabled) {
     const decode = (v: Uint8Array): SpanBatch | undefined => okBatch(decodeSpanBatch(v))
     out.push(
-      define('red', topics.traces, decode, maxSpanEndMs, () => {
-        return new RedOperator({ windowsMs: jobs.red.windows, allowedLatenessMs: lateness })
-      }),
+      define(
+        'red',
+        topics.traces,
+        decode,
+        maxSpanEndMs,
+        () => {
+          return new RedOperator({ windowsMs: jobs.red.windows, allowedLatenessMs: lateness })
+        },
+        jobs.red.windows,
+      ),
     )
   }
   if (jobs.logCounts.enabled) {
     const decode = (v: Uint8Array): LogBatch | undefined => okBatch(decodeLogBatch(v))
     out.push(
-      define('log-counts', topics.logs, decode, maxLogTimeMs, () => {
-        return new LogCountsOperator({ windowsMs: jobs.logCounts.windows, allowedLatenessMs: lateness })
-      }),
+      define(
+        'log-counts',
+        topics.logs,
+        decode,
+        maxLogTimeMs,
+        () => {
+          return new LogCountsOperator({ windowsMs: jobs.logCounts.windows, allowedLatenessMs: lateness })
+        },
+        jobs.logCounts.windows,
+      ),
     )
   }
   return out
 }
 
-function define<In>(
+/** The detect stage's settings for a job: it scores the job's smallest window. */
+function detectSettings(jobs: JobsConfig, windows: readonly number[]): DetectStageSettings | undefined {
+  if (!jobs.detect.enabled) return undefined
+  return {
+    detector: detectorConfig(),
+    windowMs: Math.min(...windows),
+    minScore: jobs.detect.minScore,
+    maxSeries: jobs.detect.maxSeriesPerTask,
+    idleTtlMs: jobs.detect.idleTimeout,
+  }
+}
+
+function defineJob<In>(
   name: BuiltInJobName,
   inputTopic: string,
   decode: (value: Uint8Array) => In | undefined,
   maxEventTimeMs: (batch: In) => number,
   operator: () => SnapshottingOperator<In>,
+  detect: DetectStageSettings | undefined,
 ): BuiltInJob {
   return {
     name,
     inputTopic,
-    createTask: (task, outputTopic) =>
-      resultJob({ name, decode, maxEventTimeMs, operator: operator(), outputTopic, task }) as TaskJob<
-        unknown,
-        ResultRow[]
-      >,
+    createTask: (task, outputTopic, anomalyTopic) =>
+      resultJob({
+        name,
+        decode,
+        maxEventTimeMs,
+        operator: operator(),
+        outputTopic,
+        task,
+        ...(detect !== undefined && anomalyTopic !== undefined
+          ? { detect: { stage: new DetectStage(name, detect), topic: anomalyTopic } }
+          : {}),
+      }) as TaskJob<unknown, ResultRow[]>,
   }
 }
 

@@ -2,6 +2,8 @@ import { encodeResultBatch } from '../../../core/batch/index.js'
 import type { ResultRow } from '../../../core/batch/index.js'
 import type { Operator } from '../../api/index.js'
 import type { TaskJob } from '../../runtime/task-job.js'
+import { DetectingOperator, frameWithDetector, unframeWithDetector } from './detecting-operator.js'
+import type { DetectStage } from '../../../detect/index.js'
 
 /** A windowed operator whose whole state is a list of encoded parts (one per window size). */
 export interface SnapshottingOperator<In> extends Operator<In, ResultRow[]> {
@@ -40,6 +42,11 @@ export interface ResultJobSettings<In> {
    * the committer's state-record keys (`delta-<epoch mod N>`) hold the N − 1 deltas after a full.
    */
   readonly fullEvery?: number
+  /**
+   * Detection chained behind the operator: its anomalies go to `topic`, partition `task`, in the
+   * same epoch as the results they come from; its state is framed into the job's snapshots.
+   */
+  readonly detect?: { readonly stage: DetectStage; readonly topic: string }
 }
 
 /**
@@ -53,36 +60,60 @@ export interface ResultJobSettings<In> {
  */
 export function resultJob<In>(s: ResultJobSettings<In>): TaskJob<In, ResultRow[]> {
   const fullEvery = s.fullEvery ?? s.operator.incremental?.fullEvery ?? 10
+  const detecting =
+    s.detect === undefined
+      ? undefined
+      : new DetectingOperator(s.operator, s.detect.stage, s.detect.topic, s.task)
+  const snapshotJob = (epoch: number): { readonly bytes: Uint8Array; readonly full: boolean } => {
+    const inc = s.operator.incremental
+    if (inc === undefined) return { bytes: frameParts(s.operator.snapshot()), full: true }
+    return inc.snapshot(epoch % fullEvery === 0)
+  }
+  const restoreJob = (snapshots: readonly Uint8Array[]): void => {
+    const inc = s.operator.incremental
+    const first = snapshots[0]
+    if (inc !== undefined && (first === undefined || inc.accepts(first))) {
+      inc.restore(snapshots)
+      return
+    }
+    // Parts written by `snapshot()` (every such record is full): the newest one holds everything.
+    const last = snapshots[snapshots.length - 1]
+    if (last !== undefined) s.operator.restore(unframeParts(last))
+  }
   return {
     name: s.name,
     fullSnapshotEvery: fullEvery,
     decode: s.decode,
     maxEventTimeMs: s.maxEventTimeMs,
-    operator: s.operator,
+    operator: detecting ?? s.operator,
     encode(rows) {
       if (rows.length === 0) return []
       let newest = 0
       for (const r of rows) if (r.windowEnd > newest) newest = r.windowEnd
       const value = encodeResultBatch({ kind: 'results', job: s.name, rows })
-      return [
-        { topic: s.outputTopic, partition: s.task, records: [{ key: null, value, timestampMs: newest }] },
-      ]
+      const results = {
+        topic: s.outputTopic,
+        partition: s.task,
+        records: [{ key: null, value, timestampMs: newest }],
+      }
+      return detecting === undefined ? [results] : [results, ...detecting.drain()]
     },
     snapshot(epoch) {
-      const inc = s.operator.incremental
-      if (inc === undefined) return { bytes: frameParts(s.operator.snapshot()), full: true }
-      return inc.snapshot(epoch % fullEvery === 0)
+      const job = snapshotJob(epoch)
+      if (detecting === undefined) return job
+      // The detector's part is full exactly when the job's is, so a restore chain starts full for both.
+      return { bytes: frameWithDetector(job.bytes, detecting.stage.bank.snapshot(job.full)), full: job.full }
     },
     restore(snapshots) {
-      const inc = s.operator.incremental
-      const first = snapshots[0]
-      if (inc !== undefined && (first === undefined || inc.accepts(first))) {
-        inc.restore(snapshots)
+      if (detecting === undefined) {
+        restoreJob(snapshots)
         return
       }
-      // Parts written by `snapshot()` (every such record is full): the newest one holds everything.
-      const last = snapshots[snapshots.length - 1]
-      if (last !== undefined) s.operator.restore(unframeParts(last))
+      const parts = snapshots.map(unframeWithDetector)
+      restoreJob(parts.map((p) => p.job))
+      // Snapshots from before detection was on carry no detector part: those series start fresh.
+      const start = parts.findLastIndex((p) => p.bank === undefined)
+      detecting.stage.bank.restore(parts.slice(start + 1).map((p) => p.bank!))
     },
   }
 }
