@@ -29,7 +29,7 @@ export const defaultDetectorConfig: DetectorConfig = {
   rangePoints: 300,
   warmupPoints: 450,
   robust: { alpha: 0.03, huberK: 3 },
-  novelty: { bins: 32, margin: 0.5, decay: 0.999, pseudoCount: 0.5, smoothing: 0.5 },
+  novelty: { bins: 48, margin: 0.5, decay: 0.9995, pseudoCount: 0.5, smoothing: 0.5 },
   seasonal: { bins: 24, alpha: 0.2, gate: 0.5 },
   changePoint: { enabled: true, shiftNovelty: false, k: 0.5, h: 40, clip: 3, fastAlpha: 0.1 },
   ensemble: {
