@@ -32,7 +32,7 @@ import { PromQueryService } from '../query/promql/api/prom-query-service.js'
 import { telemetryRoutes } from '../query/http/index.js'
 import { promqlRoutes } from '../query/http/promql-routes.js'
 import { SampleReader } from '../store/series/sample-reader.js'
-import { builtInJobs, resultTopic } from '../engine/jobs/built-in/built-in-jobs.js'
+import { ANOMALY_TOPIC, builtInJobs, resultTopic } from '../engine/jobs/built-in/built-in-jobs.js'
 import type { AllInOneConfig } from './all-in-one-config.js'
 import { registerEngineMetrics } from './engine-metrics.js'
 import { registerIngestMetrics } from './ingest-metrics.js'
@@ -309,6 +309,7 @@ export class AllInOne {
     if (store.raw.metrics) sources.push({ topic: INGEST_TOPICS.metrics, kind: 'metrics' })
     if (store.raw.logs) sources.push({ topic: INGEST_TOPICS.logs, kind: 'logs' })
     if (store.raw.spans) sources.push({ topic: INGEST_TOPICS.traces, kind: 'spans' })
+    if (jobs.detect.enabled) sources.push({ topic: ANOMALY_TOPIC, kind: 'anomalies' })
     const sink = new StoreSink({
       log: this.#log!,
       db,

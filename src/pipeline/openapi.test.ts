@@ -286,6 +286,11 @@ describe('the OpenAPI document of the running app', () => {
     assert.equal((tree as { spanCount: number }).spanCount, 2)
     assert.equal((await call('GET', trace, `/api/v1/traces/${'c'.repeat(32)}`)).status, 404)
     assert.equal((await call('GET', trace, '/api/v1/traces/nope')).status, 400)
+    // The store's anomalies table (written once the engine's anomalies topic is a sink source).
+    const anomalies = '/api/v1/anomalies'
+    const page = dataOf(await call('GET', anomalies, `${anomalies}?min_score=0.9&match=temperature`))
+    assert.ok(Array.isArray((page as { anomalies: unknown[] }).anomalies))
+    assert.equal((await call('GET', anomalies, `${anomalies}?min_score=2`)).status, 400)
 
     assert.deepEqual(problems, [])
     const unsampled = operationsOf(doc)

@@ -5,7 +5,7 @@ import type { RetentionPolicy } from './retention/retention.js'
 const HOUR = 3_600_000
 const retentionTables = z
   .record(z.string().regex(/^[a-z0-9_]+$/, 'a table name'), durationMs(HOUR))
-  .describe('Per table (`samples`, `logs`, `spans`, `rollups_10s`, …), overriding the default.')
+  .describe('Per table (`samples`, `logs`, `spans`, `anomalies`, `rollups_10s`, …), overriding the default.')
 
 /**
  * The `store:` section of the pipeline config (docs/store.md): whether engine results (and raw
@@ -66,6 +66,7 @@ export function createDefaultStoreConfig(): StoreConfig {
         logs: 7 * 24 * HOUR,
         spans: 7 * 24 * HOUR,
         rollups_10s: 7 * 24 * HOUR,
+        anomalies: 30 * 24 * HOUR,
       },
       tenants: {},
       interval: HOUR,

@@ -1,6 +1,6 @@
 /**
  * Test-only child process for the store sink's kill test (src/store/sink/store-sink.crash.test.ts):
- * consumes `vigil.results.rollups` and `vigil.ingest.metrics` (raw samples) from the embedded log at `<logDir>` into the store database at
+ * consumes `vigil.results.rollups`, `vigil.anomalies` and `vigil.ingest.metrics` (raw samples) from the embedded log at `<logDir>` into the store database at
  * `<dbPath>`, one record per transaction so that a kill lands mid-write most of the time. Prints
  * `ready` once the sink has loaded its offsets, then polls until killed; with `--drain` it prints
  * `done` and exits once a pass finds nothing new.
@@ -28,6 +28,7 @@ const sink = new StoreSink({
   consumer: 'store',
   sources: [
     { topic: 'vigil.results.rollups', kind: 'results' },
+    { topic: 'vigil.anomalies', kind: 'anomalies' },
     { topic: 'vigil.ingest.metrics', kind: 'metrics' },
   ],
   clock: systemClock,

@@ -1,3 +1,4 @@
+import { anomalySchemas } from './anomaly-schemas.js'
 import type {
   Components,
   Header,
@@ -523,6 +524,7 @@ const schemas: Readonly<Record<string, JsonSchema>> = {
   IngestStatus: ingestStatus,
   EngineStatus: engineStatus,
   StoreStatus: storeStatus,
+  ...anomalySchemas,
 }
 
 const parameters: Readonly<Record<string, Parameter>> = {

@@ -1,3 +1,4 @@
+import { anomalyPaths } from './anomaly-paths.js'
 import { components } from './components.js'
 import type { OpenApiDocument, PathItem } from './openapi-types.js'
 import { promqlPaths } from './promql-paths.js'
@@ -8,7 +9,7 @@ export interface OpenApiOptions {
   /** Vigil's version (package.json), shown as `info.version`. */
   readonly version: string
   /**
-   * Whether the query endpoints (PromQL, logs, traces) are served: they are only with the store
+   * Whether the query endpoints (PromQL, logs, traces, anomalies) are served: they are only with the store
    * enabled. Default true.
    */
   readonly queryApi?: boolean
@@ -16,7 +17,7 @@ export interface OpenApiOptions {
 
 /**
  * The OpenAPI 3.1 description of the API listener: health, metrics, status, and (with the store) the
- * PromQL, logs and traces query endpoints. Not the ingest listener. Kept in step with the routes the
+ * PromQL, logs, traces and anomalies query endpoints. Not the ingest listener. Kept in step with the routes the
  * app registers by `src/pipeline/openapi.test.ts`, both ways.
  *
  * Example:
@@ -26,7 +27,7 @@ export interface OpenApiOptions {
  */
 export function openapiDocument(options: OpenApiOptions): OpenApiDocument {
   const paths: Record<string, PathItem> = { ...statusPaths }
-  if (options.queryApi ?? true) Object.assign(paths, promqlPaths, telemetryPaths)
+  if (options.queryApi ?? true) Object.assign(paths, promqlPaths, telemetryPaths, anomalyPaths)
   return {
     openapi: '3.1.0',
     info: {
@@ -35,7 +36,7 @@ export function openapiDocument(options: OpenApiOptions): OpenApiDocument {
       description:
         'The API listener of Vigil (default 127.0.0.1:8080): health, metrics and status, and the query ' +
         "API over the store: Prometheus' query API (`/api/v1/query`, … as Grafana's Prometheus data " +
-        "source calls it), logs and traces. Query endpoints answer for the caller's tenant only and " +
+        "source calls it), logs, traces and anomalies. Query endpoints answer for the caller's tenant only and " +
         'report errors in Prometheus\' shape `{status: "error", errorType, error}`. The listener ' +
         'itself answers an unknown path 404, a known path with another method 405 (with `Allow`), ' +
         'both as `{error}`; HEAD is answered like GET.',
@@ -49,6 +50,7 @@ export function openapiDocument(options: OpenApiOptions): OpenApiDocument {
       { name: 'promql', description: "Prometheus' query API over the raw samples in the store." },
       { name: 'logs', description: 'Log search.' },
       { name: 'traces', description: 'Trace search and trace trees.' },
+      { name: 'anomalies', description: "The detectors' scored points on the engine's results." },
       { name: 'meta', description: 'This description.' },
     ],
     paths,

@@ -1,74 +1,17 @@
-import {
-  jsonContent,
-  parameterRef,
-  promSuccess,
-  querySecurity,
-  responseRef,
-  schemaRef,
-} from './components.js'
-import type { JsonSchema, Operation, Parameter, PathItem } from './openapi-types.js'
+import { parameterRef, querySecurity, schemaRef } from './components.js'
+import type { JsonSchema, Operation, PathItem } from './openapi-types.js'
+import { limit, param, queryResponses as responses, range, repeated, time } from './query-parameters.js'
 
 /**
  * The logs and traces endpoints (`src/query/http/telemetry-routes.ts`, `src/query/logs/`,
  * `src/query/traces/`). GET only; a parameter given twice (unless repeatable) or empty is a 400.
  */
 
-const param = (
-  name: string,
-  description: string,
-  schema: JsonSchema,
-  extra: Partial<Pick<Parameter, 'required' | 'example'>> = {},
-): Parameter => ({
-  name,
-  in: 'query',
-  description,
-  schema,
-  ...(schema.type === 'array' ? { style: 'form', explode: true } : {}),
-  ...extra,
-})
-
-const time: JsonSchema = {
-  type: 'string',
-  description:
-    'Unix seconds with an optional fraction (exact to the nanosecond) or RFC 3339; not before 1970.',
-  examples: ['1700000000', '1700000000.123456789', '2023-11-14T22:13:20Z'],
-}
-
-const range: Parameter[] = [
-  param('start', 'Start of the range, inclusive; default: an hour before `end`.', time),
-  param('end', 'End of the range, inclusive; default: now.', time),
-]
-
-const repeated = (examples: readonly string[]): JsonSchema => ({
-  type: 'array',
-  items: { type: 'string', minLength: 1, examples },
-})
-
-const limit = (fallback: number, max: number): Parameter =>
-  param(`limit`, `At most this many results (default ${fallback}).`, {
-    type: 'integer',
-    minimum: 1,
-    maximum: max,
-    default: fallback,
-  })
-
 const goDuration: JsonSchema = {
   type: 'string',
   description: 'A Go duration.',
   examples: ['250ms', '1.5s', '1h30m'],
 }
-
-const responses = (data: JsonSchema, what: string, notFound?: string): Operation['responses'] => ({
-  '200': { description: what, content: jsonContent(promSuccess(data, what)) },
-  '400': responseRef('BadData'),
-  '401': responseRef('Unauthorized'),
-  '403': responseRef('Forbidden'),
-  ...(notFound === undefined
-    ? {}
-    : { '404': { description: notFound, content: jsonContent(schemaRef('PromError')) } }),
-  '500': responseRef('InternalPromError'),
-  '503': responseRef('Timeout'),
-})
 
 const logs: Operation = {
   operationId: 'queryLogs',

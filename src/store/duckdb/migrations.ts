@@ -155,6 +155,34 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE samples_v4 RENAME TO samples',
     ],
   },
+  {
+    version: 5,
+    description: 'anomalies',
+    statements: [
+      // One row per scored point the detect stage emitted (core/batch AnomalyRow). `time_ms` is the
+      // scored window's end (event time), the column retention and queries use; `detected_at_ms` is
+      // when it was scored (processing time). No index, like the other tables: rows arrive roughly
+      // in time order, so DuckDB's per-row-group min/max of time_ms prunes time ranges.
+      `CREATE TABLE anomalies (
+        tenant VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        feature VARCHAR NOT NULL,
+        window_ms BIGINT NOT NULL,
+        time_ms BIGINT NOT NULL,
+        value DOUBLE NOT NULL,
+        score DOUBLE NOT NULL,
+        alert BOOLEAN NOT NULL,
+        novelty DOUBLE NOT NULL,
+        level_z DOUBLE NOT NULL,
+        seasonal_z DOUBLE NOT NULL,
+        change_point BOOLEAN NOT NULL,
+        detected_at_ms BIGINT NOT NULL,
+        src_partition INTEGER NOT NULL,
+        src_offset BIGINT NOT NULL,
+        row_index INTEGER NOT NULL)`,
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -21,11 +21,15 @@ export function retentionFor(policy: RetentionPolicy, tenant: string, table: str
   return t?.tables?.[table] ?? t?.defaultMs ?? policy.tables[table] ?? policy.defaultMs
 }
 
-/** The raw tables and the column their age is measured by; result tables use `window_start_ms`. */
-const RAW_TABLES: readonly (readonly [string, string])[] = [
+/**
+ * The fixed tables (raw telemetry and anomalies) and the column their age is measured by; result
+ * tables (one per job and window size) use `window_start_ms`.
+ */
+const FIXED_TABLES: readonly (readonly [string, string])[] = [
   ['samples', 'ts_ms'],
   ['logs', 'time_ms'],
   ['spans', 'start_ms'],
+  ['anomalies', 'time_ms'],
 ]
 
 export interface RetentionReport {
@@ -49,7 +53,7 @@ export async function applyRetention(
   nowMs: number,
   archive?: ArchiveSettings,
 ): Promise<RetentionReport> {
-  const tables: [string, string][] = RAW_TABLES.map(([t, col]) => [t, col])
+  const tables: [string, string][] = FIXED_TABLES.map(([t, col]) => [t, col])
   const results = await c.runAndReadAll('SELECT name FROM result_tables ORDER BY name')
   for (const [name] of results.getRows()) tables.push([String(name), 'window_start_ms'])
   const deleted: Record<string, number> = {}

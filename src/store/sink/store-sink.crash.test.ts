@@ -12,16 +12,22 @@ import {
   runToEnd,
   runUntilKilled,
 } from '../../../test/crash/harness.js'
-import { MetricBatchBuilder, encodeMetricBatch, encodeResultBatch } from '../../core/batch/index.js'
-import type { ResultRow } from '../../core/batch/index.js'
+import {
+  MetricBatchBuilder,
+  encodeAnomalyBatch,
+  encodeMetricBatch,
+  encodeResultBatch,
+} from '../../core/batch/index.js'
+import type { AnomalyRow, ResultRow } from '../../core/batch/index.js'
 import { ManualClock } from '../../core/testing/manual-clock.js'
 import { openEmbeddedLog } from '../../log/embedded/index.js'
 import { StoreDatabase } from '../duckdb/store-database.js'
 
 /**
  * The store sink's kill test (issue 5): a child process (test/crash/store-sink.ts) writes
- * `vigil.results.rollups` and raw samples from `vigil.ingest.metrics` (with the series dictionary
- * they extend) into the store, one record per DuckDB transaction; the harness adds
+ * `vigil.results.rollups`, the anomalies of `vigil.anomalies` and raw samples from
+ * `vigil.ingest.metrics` (with the series dictionary they extend) into the store, one record per
+ * DuckDB transaction; the harness adds
  * records to the topic, starts the child and `kill -9`s it at a random instant (mostly while it
  * writes; one in five from the spawn, so during DuckDB's WAL replay and the offset load too), for
  * VIGIL_CRASH_CYCLES cycles (default 24). Then a last child drains the topic, and every row of
@@ -31,6 +37,8 @@ import { StoreDatabase } from '../duckdb/store-database.js'
 const script = fileURLToPath(new URL('../../../test/crash/store-sink.js', import.meta.url))
 const TOPIC = 'vigil.results.rollups'
 const METRICS = 'vigil.ingest.metrics'
+const ANOMALIES = 'vigil.anomalies'
+const ANOMALIES_PER_RECORD = 10
 const SAMPLES_PER_RECORD = 20
 const PARTITIONS = 2
 const ROWS_PER_RECORD = 40
@@ -73,6 +81,41 @@ function sampleOf(partition: number, offset: number, i: number) {
   }
 }
 
+/** Anomaly i of the record at (partition, offset): its value and time say where it came from. */
+function anomalyOf(partition: number, offset: number, i: number): AnomalyRow {
+  return {
+    tenant: `t${i % 2}`,
+    source: 'rollups',
+    key: `__name__\u0000m${i}`,
+    feature: 'mean',
+    windowMs: 10_000,
+    timeMs: offset * 10_000 + i,
+    value: partition * 1_000_000 + offset * 100 + i,
+    score: 0.5,
+    alert: i % 3 === 0,
+    novelty: i,
+    levelZ: -i,
+    seasonalZ: NaN,
+    changePoint: false,
+    detectedAtMs: offset,
+  }
+}
+
+async function appendAnomalies(log: Awaited<ReturnType<typeof openEmbeddedLog>>, perPartition: number) {
+  await log.createTopic(ANOMALIES, { partitions: PARTITIONS }).catch(() => undefined)
+  const ends: number[] = []
+  for (let p = 0; p < PARTITIONS; p++) {
+    let offset = (await log.describeTopic(ANOMALIES))!.partitions[p]!.highWatermark
+    for (let r = 0; r < perPartition; r++, offset++) {
+      const rows = Array.from({ length: ANOMALIES_PER_RECORD }, (_, i) => anomalyOf(p, offset, i))
+      const value = encodeAnomalyBatch({ kind: 'anomalies', rows })
+      await log.append(ANOMALIES, p, [{ key: null, value, timestampMs: 0 }])
+    }
+    ends.push(offset)
+  }
+  return ends
+}
+
 async function appendMetrics(log: Awaited<ReturnType<typeof openEmbeddedLog>>, perPartition: number) {
   await log.createTopic(METRICS, { partitions: PARTITIONS }).catch(() => undefined)
   const ends: number[] = []
@@ -94,10 +137,11 @@ async function appendMetrics(log: Awaited<ReturnType<typeof openEmbeddedLog>>, p
 async function appendRound(
   dir: string,
   perPartition: number,
-): Promise<{ results: number[]; metrics: number[] }> {
+): Promise<{ results: number[]; metrics: number[]; anomalies: number[] }> {
   const log = await openEmbeddedLog({ dataDir: dir })
   try {
     const metrics = await appendMetrics(log, Math.ceil(perPartition / 3))
+    const anomalies = await appendAnomalies(log, Math.ceil(perPartition / 6))
     await log.createTopic(TOPIC, { partitions: PARTITIONS }).catch(() => undefined)
     const ends: number[] = []
     for (let p = 0; p < PARTITIONS; p++) {
@@ -110,13 +154,13 @@ async function appendRound(
       }
       ends.push(offset)
     }
-    return { results: ends, metrics }
+    return { results: ends, metrics, anomalies }
   } finally {
     await log.close()
   }
 }
 
-test('kill -9 of the store sink at random instants: every result row is stored exactly once', async () => {
+test('kill -9 of the store sink at random instants: every result row, sample and anomaly is stored exactly once', async () => {
   const seed = crashSeed()
   const rng = new Rng(seed)
   const cycles = crashCycles(24)
@@ -127,9 +171,10 @@ test('kill -9 of the store sink at random instants: every result row is stored e
   try {
     let ends: number[] = []
     let metricEnds: number[] = []
+    let anomalyEnds: number[] = []
     let midWrite = 0
     for (let cycle = 0; cycle < cycles; cycle++) {
-      ;({ results: ends, metrics: metricEnds } = await appendRound(logDir, 30))
+      ;({ results: ends, metrics: metricEnds, anomalies: anomalyEnds } = await appendRound(logDir, 30))
       const fromSpawn = rng.int(0, 4) === 0
       const run = await runUntilKilled({
         script,
@@ -168,6 +213,7 @@ test('kill -9 of the store sink at random instants: every result row is stored e
           `SELECT topic, partition, next_offset FROM store_offsets WHERE consumer = 'store' ORDER BY 1, 2`,
         ),
         [
+          ...anomalyEnds.map((end, p) => [ANOMALIES, p, BigInt(end)]),
           ...metricEnds.map((end, p) => [METRICS, p, BigInt(end)]),
           ...ends.map((end, p) => [TOPIC, p, BigInt(end)]),
         ],
@@ -208,6 +254,31 @@ test('kill -9 of the store sink at random instants: every result row is stored e
          LIMIT 5`,
       )
       assert.deepEqual(wrongSamples, [], `samples on the wrong series or with wrong values ${hint}`)
+
+      // Anomalies: each row once, with its record's values.
+      const anomalyTotal = anomalyEnds.reduce((a, b) => a + b, 0) * ANOMALIES_PER_RECORD
+      assert.deepEqual(
+        await rows('SELECT count(*) FROM anomalies'),
+        [[BigInt(anomalyTotal)]],
+        `anomaly count ${hint}`,
+      )
+      assert.deepEqual(
+        await rows(
+          `SELECT src_partition, src_offset, row_index FROM anomalies GROUP BY ALL HAVING count(*) > 1 LIMIT 5`,
+        ),
+        [],
+        `anomalies stored more than once ${hint}`,
+      )
+      const wrongAnomalies = await rows(
+        `SELECT src_partition, src_offset, row_index FROM anomalies
+         WHERE value <> src_partition * 1000000 + src_offset * 100 + row_index
+            OR time_ms <> src_offset * 10000 + row_index
+            OR key <> '__name__' || chr(0) || 'm' || row_index
+            OR tenant <> 't' || CAST(row_index % 2 AS VARCHAR)
+            OR alert <> (row_index % 3 = 0) OR NOT isnan(seasonal_z)
+         LIMIT 5`,
+      )
+      assert.deepEqual(wrongAnomalies, [], `anomalies with another record's values ${hint}`)
       assert.ok(midWrite >= cycles / 2, `only ${midWrite} of ${cycles} kills came while writing ${hint}`)
     } finally {
       db.close()

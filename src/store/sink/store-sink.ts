@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import {
+  decodeAnomalyBatch,
   decodeLogBatch,
   decodeMetricBatch,
   decodeResultBatch,
@@ -9,13 +10,17 @@ import type { Clock } from '../../core/index.js'
 import { OffsetOutOfRangeError } from '../../log/index.js'
 import type { Log, ReadRecord } from '../../log/index.js'
 import type { StoreDatabase } from '../duckdb/store-database.js'
+import { anomalyBatchProblem, writeAnomalyBatch } from '../tables/anomaly-table.js'
 import { writeResultBatch } from '../tables/result-tables.js'
 import { SampleWriter } from '../tables/sample-table.js'
 import { SeriesIndex } from '../series/series-index.js'
 import { writeLogBatch, writeSpanBatch } from '../tables/telemetry-tables.js'
 
-/** What a source topic holds: engine results (ResultBatch) or raw ingest metrics, logs or spans. */
-export const storeSourceKinds = ['results', 'metrics', 'logs', 'spans'] as const
+/**
+ * What a source topic holds: engine results (ResultBatch), the detect stage's anomalies
+ * (AnomalyBatch), or raw ingest metrics, logs or spans.
+ */
+export const storeSourceKinds = ['results', 'anomalies', 'metrics', 'logs', 'spans'] as const
 export type StoreSourceKind = (typeof storeSourceKinds)[number]
 
 export interface StoreSource {
@@ -54,8 +59,8 @@ const RETRY_MIN_MS = 100
 const RETRY_MAX_MS = 5_000
 
 /**
- * Consumes result and raw topics read_committed and writes them into the store exactly once: the
- * rows of a read and the offset after it are committed in one DuckDB transaction
+ * Consumes result, anomaly and raw topics read_committed and writes them into the store exactly
+ * once: the rows of a read and the offset after it are committed in one DuckDB transaction
  * (`store_offsets`), and on start the sink resumes from the offsets stored there. A crash at any
  * instant leaves either the rows and their offset, or neither, so every record is applied once.
  * (Upserts keyed by result + revision would also be idempotent, but DuckDB's appender cannot
@@ -282,6 +287,13 @@ export class StoreSink {
         const d = decodeResultBatch(value)
         if (!d.ok) return d
         return { ok: true, rows: await writeResultBatch(c, d.batch, partition, offset, this.#known, created) }
+      }
+      case 'anomalies': {
+        const d = decodeAnomalyBatch(value)
+        if (!d.ok) return d
+        const problem = anomalyBatchProblem(d.batch)
+        if (problem !== undefined) return { ok: false, reason: problem }
+        return { ok: true, rows: await writeAnomalyBatch(c, d.batch, partition, offset) }
       }
       case 'metrics': {
         const d = decodeMetricBatch(value)
