@@ -64,11 +64,18 @@ export interface Alert {
   readonly generatorURL: string
 }
 
-/** One transition of one alert, as recorded in the alert history. */
+/**
+ * One transition of one alert, as recorded in the alert history. It carries the alert's identity
+ * (rule kind, labels, annotations at the transition) so the history needs no lookup: a pending alert
+ * whose condition cleared is no longer tracked once its `pending → inactive` change exists.
+ */
 export interface AlertStateChange {
   readonly fingerprint: string
   readonly tenant: string
   readonly ruleName: string
+  readonly ruleKind: RuleKind
+  readonly labels: AlertLabels
+  readonly annotations: AlertLabels
   readonly from: TransitionState
   readonly to: TransitionState
   readonly atMs: number

@@ -61,3 +61,16 @@ export { Acknowledgements } from './routing/acknowledgement.js'
 export type { Acknowledgement, AcknowledgementsOptions } from './routing/acknowledgement.js'
 export { Muter } from './routing/muter.js'
 export type { AlertMarks } from './routing/muter.js'
+
+export { AlertService } from './service/alert-service.js'
+export type {
+  AlertServiceSettings,
+  AlertServiceStatus,
+  AlertView,
+  AnomalySource,
+} from './service/alert-service.js'
+export { AnomalyFeed } from './service/anomaly-feed.js'
+export { alertingConfigSchema, createDefaultAlertingConfig } from './service/alerting-config.js'
+export type { AlertingConfig } from './service/alerting-config.js'
+export { createAlertService } from './service/create-alert-service.js'
+export type { AlertServiceDeps } from './service/create-alert-service.js'

@@ -3,6 +3,7 @@ import type { ChangePointConfig } from './change-point/cusum.js'
 import type { EnsembleConfig } from './ensemble/ensemble.js'
 import type { ValueDensityConfig } from './novelty/value-density.js'
 import type { RobustLevelConfig } from './robust/robust-level.js'
+import type { SuddennessConfig } from './robust/suddenness.js'
 import type { DailyProfileConfig } from './seasonal/daily-profile.js'
 
 /** One configuration for every series: no per-series setup (docs/detection.md#configuration). */
@@ -12,6 +13,8 @@ export interface DetectorConfig {
   /** Points before any score is given (scores are 0 while a series warms up). */
   readonly warmupPoints: number
   readonly robust: RobustLevelConfig
+  /** Gates novelty: values reached by a slow drift are not novel at every step. */
+  readonly suddenness: SuddennessConfig
   readonly novelty: ValueDensityConfig
   readonly seasonal: DailyProfileConfig
   readonly changePoint: ChangePointConfig & {
@@ -29,7 +32,8 @@ export const defaultDetectorConfig: DetectorConfig = {
   rangePoints: 300,
   warmupPoints: 450,
   robust: { alpha: 0.03, huberK: 3 },
-  novelty: { bins: 48, margin: 0.5, decay: 0.9995, pseudoCount: 0.5, smoothing: 0.5 },
+  suddenness: { fastAlpha: 0.3, deviationAlpha: 0.01, scales: 2, power: 1 },
+  novelty: { bins: 48, margin: 0.5, decay: 0.9995, pseudoCount: 0.5, smoothing: 0.5, refitFraction: 0.02 },
   seasonal: { bins: 24, alpha: 0.2, gate: 0.5 },
   changePoint: { enabled: true, shiftNovelty: false, k: 0.5, h: 40, clip: 3, fastAlpha: 0.1 },
   ensemble: {
@@ -54,6 +58,7 @@ export function detectorConfig(overrides: DetectorConfigOverrides = {}): Detecto
     ...d,
     ...pick(overrides, ['rangePoints', 'warmupPoints', 'alertThreshold']),
     robust: { ...d.robust, ...overrides.robust },
+    suddenness: { ...d.suddenness, ...overrides.suddenness },
     novelty: { ...d.novelty, ...overrides.novelty },
     seasonal: { ...d.seasonal, ...overrides.seasonal },
     changePoint: { ...d.changePoint, ...overrides.changePoint },
@@ -92,6 +97,15 @@ export function validateDetectorConfig(c: DetectorConfig): void {
   )
   check(fraction(c.robust.alpha), 'robust.alpha', 'in (0, 1]', c.robust.alpha)
   check(c.robust.huberK > 0, 'robust.huberK', '> 0', c.robust.huberK)
+  check(fraction(c.suddenness.fastAlpha), 'suddenness.fastAlpha', 'in (0, 1]', c.suddenness.fastAlpha)
+  check(
+    fraction(c.suddenness.deviationAlpha),
+    'suddenness.deviationAlpha',
+    'in (0, 1]',
+    c.suddenness.deviationAlpha,
+  )
+  check(c.suddenness.scales > 0, 'suddenness.scales', '> 0', c.suddenness.scales)
+  check(nonNegative(c.suddenness.power), 'suddenness.power', '≥ 0', c.suddenness.power)
   check(
     Number.isInteger(c.novelty.bins) && c.novelty.bins >= 2 && c.novelty.bins <= 256,
     'novelty.bins',
@@ -101,6 +115,12 @@ export function validateDetectorConfig(c: DetectorConfig): void {
   check(nonNegative(c.novelty.margin), 'novelty.margin', '≥ 0', c.novelty.margin)
   check(c.novelty.decay > 0 && c.novelty.decay < 1, 'novelty.decay', 'in (0, 1)', c.novelty.decay)
   check(c.novelty.pseudoCount > 0, 'novelty.pseudoCount', '> 0', c.novelty.pseudoCount)
+  check(
+    c.novelty.refitFraction >= 0 && c.novelty.refitFraction < 1,
+    'novelty.refitFraction',
+    'in [0, 1)',
+    c.novelty.refitFraction,
+  )
   check(
     c.novelty.smoothing >= 0 && c.novelty.smoothing <= 1,
     'novelty.smoothing',

@@ -103,6 +103,26 @@ describe('PointDetector', () => {
     assert.ok(normalMax < 0.95, `normal days do not alert (max ${normalMax})`)
   })
 
+  it('alerts rarely on a slow drift into values the series never took (≤ 1 in 1,000 points), but does on a jump there', () => {
+    const r = noise(6)
+    // 4,000 points drifting from 50 to 90 (the warm-up saw 50–53): new values, reached gradually.
+    const drift = Array.from({ length: 4000 }, (_, i) => 50 + (40 * i) / 4000 + 2 * r())
+    const driftAlerts = run(drift).alerts.filter(Boolean).length
+    assert.ok(driftAlerts <= 4, `${driftAlerts} alerts in 4,000 points of drift`)
+    const jump = drift.slice(0, 1000)
+    jump[900] = 90
+    assert.ok(run(jump).alerts[900], 'the same value as a jump alerts')
+  })
+
+  it('does not alert on an integer-valued series taking a value one step past its usual ones', () => {
+    const r = noise(7)
+    // A queue depth around 10 with ±3 of integer noise; rare draws reach one or two steps further.
+    const depth = Array.from({ length: 5000 }, (_, i) =>
+      Math.round(10 + 3 * r() + (i % 997 === 0 && i > 500 ? 2 : 0)),
+    )
+    assert.equal(run(depth).alerts.filter(Boolean).length, 0)
+  })
+
   it('skips NaN without learning it and scores ±Infinity as 1', () => {
     const d = new PointDetector(detectorConfig())
     const s = d.newState(1)

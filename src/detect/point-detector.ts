@@ -4,6 +4,7 @@ import { Ensemble } from './ensemble/ensemble.js'
 import { FeatureExtractor, PointFeatures } from './features/point-features.js'
 import { ValueDensity } from './novelty/value-density.js'
 import { RobustLevel } from './robust/robust-level.js'
+import { Suddenness } from './robust/suddenness.js'
 import { DailyProfile } from './seasonal/daily-profile.js'
 import { StateLayout } from './state-layout.js'
 
@@ -45,7 +46,9 @@ export class PointDetector {
   readonly #features: FeatureExtractor
   readonly #min: number
   readonly #max: number
+  readonly #quantum: number
   readonly #robust: RobustLevel
+  readonly #suddenness: Suddenness
   readonly #novelty: ValueDensity
   readonly #seasonal: DailyProfile
   readonly #changePoint: ChangePoint
@@ -57,7 +60,9 @@ export class PointDetector {
     this.#features = new FeatureExtractor(layout)
     this.#min = layout.reserve('warmup.min')
     this.#max = layout.reserve('warmup.max')
+    this.#quantum = layout.reserve('warmup.quantum')
     this.#robust = new RobustLevel(layout, config.robust)
+    this.#suddenness = new Suddenness(layout, config.suddenness)
     this.#novelty = new ValueDensity(layout, config.novelty)
     this.#seasonal = new DailyProfile(layout, config.seasonal)
     this.#changePoint = new ChangePoint(layout, config.changePoint)
@@ -104,11 +109,19 @@ export class PointDetector {
     if (count <= config.rangePoints) {
       s[base + this.#min] = count === 1 ? value : Math.min(s[base + this.#min]!, value)
       s[base + this.#max] = count === 1 ? value : Math.max(s[base + this.#max]!, value)
-      if (count === config.rangePoints) this.#novelty.fit(s, base, s[base + this.#min]!, s[base + this.#max]!)
+      const step = Math.abs(p.delta)
+      if (step > 0 && (s[base + this.#quantum] === 0 || step < s[base + this.#quantum]!))
+        s[base + this.#quantum] = step
+      if (count === config.rangePoints) {
+        this.#novelty.fit(s, base, s[base + this.#min]!, s[base + this.#max]!, s[base + this.#quantum]!)
+      }
     }
     const fitted = this.#novelty.fitted(s, base)
     const warm = count > config.warmupPoints
-    const novelty = fitted && warm ? this.#novelty.surprise(s, base, value) : 0
+    const novelty =
+      fitted && warm
+        ? this.#novelty.surprise(s, base, value) * this.#suddenness.factor(s, base, value, count)
+        : 0
     out.novelty = novelty
     out.warmingUp = !warm
     out.score = warm ? this.#ensemble.combine(s, base, novelty, levelZ, seasonalZ) : 0
@@ -119,6 +132,7 @@ export class PointDetector {
     this.#seasonal.update(s, base, p)
     if (this.#novelty.fitted(s, base)) this.#novelty.add(s, base, value)
     this.#robust.update(s, base, value, count)
+    this.#suddenness.update(s, base, value, count)
     if (config.changePoint.enabled && warm) {
       // The residual against the baseline in use: the daily profile when it explains the series
       // (its daily swings are not shifts), the level otherwise.

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { alertingConfigSchema, createDefaultAlertingConfig } from '../alert/index.js'
 import { apiConfigSchema, createDefaultApiConfig } from '../api/index.js'
 import { authConfigSchema, createDefaultAuthConfig } from '../auth/index.js'
 import {
@@ -9,13 +10,15 @@ import {
 } from '../engine/config/index.js'
 import { createDefaultIngestConfig, ingestConfigSchema } from '../ingest/http/index.js'
 import { createDefaultEmbeddedLogConfig, embeddedLogConfigSchema } from '../log/embedded/index.js'
+import { createDefaultNotifyConfig, notifyConfigSchema } from '../notify/index.js'
 import { createDefaultQueryConfig, queryConfigSchema } from '../query/config.js'
 import { createDefaultStoreConfig, storeConfigSchema } from '../store/index.js'
+import { createDefaultSelfMonitoringConfig, selfMonitoringConfigSchema } from './self-monitoring/index.js'
 
 /**
  * Configuration of the all-in-one process (`vigil start`): the embedded log, the ingest listener,
  * the engine, the store and the API listener. Sections are named as in the config file (`api:`,
- * `ingest:`, `auth:`, `log:`, `engine:`, `jobs:`, `store:`, `query:`),
+ * `ingest:`, `auth:`, `log:`, `engine:`, `jobs:`, `store:`, `query:`, `alerting:`, `notify:`, `selfMonitoring:`),
  * so defaults, a config file (`--config`) and CLI flags meet in one object (in that order of
  * precedence, lowest first) and are validated once, here.
  */
@@ -31,6 +34,11 @@ export const allInOneConfigSchema = z
     jobs: jobsConfigSchema.describe('Built-in jobs: metric rollups, RED metrics from spans, log counts.'),
     store: storeConfigSchema.describe('The embedded DuckDB store of results (and raw samples).'),
     query: queryConfigSchema.describe('Limits of the query API (PromQL, logs, traces).'),
+    alerting: alertingConfigSchema.describe('Alert rules (anomaly and Prometheus), grouping, inhibition.'),
+    notify: notifyConfigSchema.describe('Where notifications go: webhooks and Alertmanagers.'),
+    selfMonitoring: selfMonitoringConfigSchema.describe(
+      'The pipeline’s own metrics, ingested under a self tenant (docs/self-monitoring.md).',
+    ),
   })
   .strict()
 
@@ -49,6 +57,9 @@ export function createDefaultAllInOneConfig(): AllInOneConfig {
     jobs: createDefaultJobsConfig(),
     store: createDefaultStoreConfig(),
     query: createDefaultQueryConfig(),
+    alerting: createDefaultAlertingConfig(),
+    notify: createDefaultNotifyConfig(),
+    selfMonitoring: createDefaultSelfMonitoringConfig(),
   }
 }
 

@@ -1,5 +1,8 @@
 import type { Logger } from 'pino'
 import { collectDefaultMetrics, Registry } from 'prom-client'
+import { createAlertService } from '../alert/index.js'
+import type { AlertService } from '../alert/index.js'
+import { MemoryDeliveryLog, Notifier, realSleep } from '../notify/index.js'
 import { join } from 'node:path'
 import {
   ApiServer,
@@ -34,6 +37,13 @@ import { promqlRoutes } from '../query/http/promql-routes.js'
 import { SampleReader } from '../store/series/sample-reader.js'
 import { ANOMALY_TOPIC, builtInJobs, resultTopic } from '../engine/jobs/built-in/built-in-jobs.js'
 import type { AllInOneConfig } from './all-in-one-config.js'
+import { IngestWriter } from '../ingest/writer/ingest-writer.js'
+import { registerAlertMetrics } from './alert-metrics.js'
+import {
+  SELF_ALERT_RULES_YAML,
+  SelfMonitoring,
+  registerSelfMonitoringMetrics,
+} from './self-monitoring/index.js'
 import { registerEngineMetrics } from './engine-metrics.js'
 import { registerIngestMetrics } from './ingest-metrics.js'
 import { registerLogMetrics } from './log-metrics.js'
@@ -46,6 +56,8 @@ export interface AllInOneSettings {
 
 /** On shutdown, how long the store may keep writing what the engine committed last. */
 const STORE_DRAIN_MS = 10_000
+/** How long a stop waits for queued notifications to be delivered. */
+const NOTIFY_DRAIN_MS = 5_000
 
 type State = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped'
 
@@ -84,6 +96,11 @@ export class AllInOne {
   #store:
     { readonly db: StoreDatabase; readonly sink: StoreSink; readonly retention: RetentionJob } | undefined
   #api: ApiServer | undefined
+  #alerting: AlertService | undefined
+  #self: SelfMonitoring | undefined
+  #notifier: Notifier | undefined
+  /** Every notification's outcome (delivered, failed, dropped), the newest 10,000. */
+  readonly #deliveries = new MemoryDeliveryLog()
 
   constructor(config: AllInOneConfig, settings: AllInOneSettings) {
     this.#config = config
@@ -161,6 +178,8 @@ export class AllInOne {
       if (this.#config.store.enabled)
         this.#store = await this.#startStore(logger.child({ component: 'store' }))
       const store = this.#store
+      const promql = store === undefined ? undefined : this.#promQueryService(store)
+      await this.#startAlerting(logger.child({ component: 'alerting' }), promql)
 
       const registry = new Registry()
       collectDefaultMetrics({ register: registry })
@@ -168,6 +187,26 @@ export class AllInOne {
       registerIngestMetrics(registry, () => ingest.status())
       registerEngineMetrics(registry, () => engine.status())
       if (store !== undefined) registerStoreMetrics(registry, () => store.sink.status())
+      registerAlertMetrics(
+        registry,
+        () => this.#alerting?.status(),
+        () => this.#deliveries.counters(),
+      )
+      if (this.#config.selfMonitoring.enabled) {
+        const clock = this.#settings.clock ?? systemClock
+        const self = new SelfMonitoring(this.#config.selfMonitoring, {
+          registry,
+          // Same log, partition count and partitioning as ingest's own writer (IngestWriter is stateless).
+          writer: new IngestWriter(this.#log, this.#config.ingest.partitions, clock),
+          ledger: ingest.ledger,
+          clock,
+          onError: (err) =>
+            logger.warn({ err }, 'Self-monitoring could not ingest a scrape; retrying at the next interval.'),
+        })
+        registerSelfMonitoringMetrics(registry, () => self.status())
+        this.#self = self
+        await self.start()
+      }
       const status: Route = {
         method: 'GET',
         path: '/api/v1/ingest/status',
@@ -195,7 +234,7 @@ export class AllInOne {
           engineStatus,
           storeStatus,
           openapiRoute(openapiDocument({ version: packageVersion(), queryApi: store !== undefined })),
-          ...(store === undefined ? [] : this.#queryRoutes(store, auth)),
+          ...(store === undefined || promql === undefined ? [] : this.#queryRoutes(store, promql, auth)),
         ],
       })
       await this.#api.start()
@@ -226,6 +265,12 @@ export class AllInOne {
     const engine = this.#engine
     const store = this.#store
     const log = this.#log
+    const alerting = this.#alerting
+    const notifier = this.#notifier
+    const self = this.#self
+    this.#self = undefined
+    this.#alerting = undefined
+    this.#notifier = undefined
     this.#api = undefined
     this.#ingest = undefined
     this.#engine = undefined
@@ -233,7 +278,10 @@ export class AllInOne {
     this.#log = undefined
     let firstError: unknown
     const steps = [
+      () => self?.stop(),
       () => api?.shutdown(),
+      () => alerting?.stop(),
+      () => notifier?.shutdown(AbortSignal.timeout(NOTIFY_DRAIN_MS)),
       () => ingest?.shutdown(),
       () => engine?.shutdown(),
       () => store?.retention.shutdown(),
@@ -252,15 +300,12 @@ export class AllInOne {
     if (firstError !== undefined) throw firstError
   }
 
-  /** The query API over the store: PromQL on raw samples, logs and traces; scoped by the caller's key. */
-  #queryRoutes(
-    store: { readonly db: StoreDatabase; readonly sink: StoreSink },
-    auth: Authenticator,
-  ): Route[] {
+  /** The store's PromQL engine (the query API and alert rules use it); scoped per tenant by the caller. */
+  #promQueryService(store: { readonly db: StoreDatabase; readonly sink: StoreSink }): PromQueryService {
     const clock = this.#settings.clock ?? systemClock
     const q = this.#config.query
     const index = store.sink.series
-    const service = new PromQueryService({
+    return new PromQueryService({
       clock,
       catalog: index,
       limits: {
@@ -279,6 +324,16 @@ export class AllInOne {
         }
       },
     })
+  }
+
+  /** The query API over the store: PromQL on raw samples, logs and traces; scoped by the caller's key. */
+  #queryRoutes(
+    store: { readonly db: StoreDatabase; readonly sink: StoreSink },
+    service: PromQueryService,
+    auth: Authenticator,
+  ): Route[] {
+    const clock = this.#settings.clock ?? systemClock
+    const q = this.#config.query
     return [
       ...promqlRoutes({ service, auth, version: packageVersion() }),
       ...telemetryRoutes({
@@ -289,6 +344,61 @@ export class AllInOne {
         logger: this.#settings.logger.child({ component: 'query' }),
       }),
     ]
+  }
+
+  /**
+   * The notifier (webhooks, Alertmanagers) and the alerting service reading the detectors'
+   * anomalies (and evaluating Prometheus rule files on the store's PromQL engine).
+   */
+  async #startAlerting(logger: Logger, promql: PromQueryService | undefined): Promise<void> {
+    const clock = this.#settings.clock ?? systemClock
+    const notifier = Notifier.create(this.#config.notify, {
+      clock,
+      sleep: realSleep,
+      random: Math.random,
+      deliveryLog: this.#deliveries,
+    })
+    this.#notifier = notifier
+    if (!this.#config.alerting.enabled) return
+    const alerting = await createAlertService(this.#config.alerting, {
+      clock,
+      log: this.#log!,
+      anomalyTopic: ANOMALY_TOPIC,
+      ...(promql === undefined ? {} : { promql }),
+      notify: (n) => {
+        const outcome = notifier.notify(n)
+        if (!outcome.accepted) {
+          logger.warn(
+            { receiver: n.payload.receiver, reason: outcome.reason, groupKey: n.groupKey },
+            "A notification was not queued (configure notify.receivers with the route's receiver).",
+          )
+        }
+      },
+      onError: (err, what) => logger.error({ err }, `Alerting: ${what} failed.`),
+      onWarning: (message) => logger.warn(message),
+      // The self-monitoring rules, on the self tenant's data (docs/self-monitoring.md).
+      ...(this.#config.selfMonitoring.enabled && promql !== undefined
+        ? {
+            builtInRuleFiles: [
+              {
+                name: 'builtin:vigil-self.rules.yml',
+                tenant: this.#config.selfMonitoring.tenant,
+                text: SELF_ALERT_RULES_YAML,
+              },
+            ],
+          }
+        : {}),
+    })
+    this.#alerting = alerting
+    await alerting.start(this.#config.alerting.evaluationInterval)
+    logger.info(
+      {
+        anomalyRules: this.#config.alerting.anomalyRules.length,
+        ruleFiles: this.#config.alerting.ruleFiles.length,
+        receivers: this.#config.notify.receivers.map((r) => r.name),
+      },
+      'Alerting is running.',
+    )
   }
 
   /**

@@ -14,6 +14,12 @@ export interface ValueDensityConfig {
    * the edge of what the series has taken is not novel for landing in a thinly covered bin.
    */
   readonly smoothing: number
+  /**
+   * When the two overflow bins hold more than this fraction of the mass, the grid is re-fitted over
+   * the values the series now takes (0: never). Without it a series that drifted past its warm-up
+   * range would pile everything into an overflow bin, where a spike looks like the new normal.
+   */
+  readonly refitFraction: number
 }
 
 const RESCALE_AT = 1e120
@@ -29,13 +35,15 @@ const SURPRISE_SCALE = 3
  *
  * Decay is applied lazily: masses are stored multiplied by a unit that grows by 1/decay per point
  * (rescaled before it overflows), so an update touches one bin, not all of them.
- * State: 4 + bins + 2 numbers.
+ * State: 6 + bins + 2 numbers.
  */
 export class ValueDensity {
   readonly #low: number
   readonly #width: number
   readonly #unit: number
   readonly #mass: number
+  readonly #overLow: number
+  readonly #overHigh: number
   readonly #bins: number
   readonly #slots: number
 
@@ -48,6 +56,8 @@ export class ValueDensity {
     this.#width = layout.reserve('novelty.width')
     this.#unit = layout.reserve('novelty.unit')
     this.#mass = layout.reserve('novelty.mass')
+    this.#overLow = layout.reserve('novelty.overflowLowMean')
+    this.#overHigh = layout.reserve('novelty.overflowHighMean')
     this.#bins = layout.reserve('novelty.bins', this.#slots)
   }
 
@@ -56,13 +66,23 @@ export class ValueDensity {
     return s[base + this.#width]! > 0
   }
 
-  /** Sets the range from the warm-up's minimum and maximum; the histogram starts empty. */
-  fit(s: Float64Array, base: number, min: number, max: number): void {
+  /**
+   * Sets the range from the warm-up's minimum and maximum; the histogram starts empty. `quantum` is
+   * the series' resolution (the smallest non-zero step seen in warm-up, 1 for integer counts): bins
+   * are never narrower, so a discrete series does not leave empty bins between the values it takes
+   * (where a value one step past the usual ones would look unheard of).
+   */
+  fit(s: Float64Array, base: number, min: number, max: number, quantum: number): void {
     let span = max - min
     if (!(span > 0)) span = Math.abs(max) > 0 ? Math.abs(max) : 1
-    const low = min - span * this.config.margin
+    const width = Math.max(
+      (span * (1 + 2 * this.config.margin)) / this.config.bins,
+      quantum > 0 ? quantum : 0,
+    )
+    // Centre the bins on the warm-up range (a quantum-wide bin grid may be wider than the range).
+    const low = (min + max) / 2 - (width * this.config.bins) / 2
     s[base + this.#low] = low
-    s[base + this.#width] = (span * (1 + 2 * this.config.margin)) / this.config.bins
+    s[base + this.#width] = width
     s[base + this.#unit] = 1
     s[base + this.#mass] = 0
     s.fill(0, base + this.#bins, base + this.#bins + this.#slots)
@@ -108,7 +128,14 @@ export class ValueDensity {
 
   add(s: Float64Array, base: number, value: number): void {
     let unit = s[base + this.#unit]!
-    const b = base + this.#bins + this.#bin(s, base, value)
+    const bin = this.#bin(s, base, value)
+    const b = base + this.#bins + bin
+    if (bin === 0 || bin === this.#slots - 1) {
+      // The mass-weighted mean of the values in an overflow bin: where its mass sits on a re-fit.
+      const at = base + (bin === 0 ? this.#overLow : this.#overHigh)
+      const w = unit / (s[b]! + unit)
+      s[at] = s[b] === 0 ? value : s[at]! + w * (value - s[at]!)
+    }
     s[b] = s[b]! + unit
     s[base + this.#mass] = s[base + this.#mass]! + unit
     unit /= this.config.decay
@@ -118,6 +145,49 @@ export class ValueDensity {
       unit = 1
     }
     s[base + this.#unit] = unit
+    const f = this.config.refitFraction
+    if (f > 0) {
+      const over = s[base + this.#bins]! + s[base + this.#bins + this.#slots - 1]!
+      if (over > f * s[base + this.#mass]!) this.#refit(s, base)
+    }
+  }
+
+  /**
+   * Re-fits the grid over where the mass now is (the occupied bins and the overflow means), keeping
+   * the bin width at least as wide, and moves each old bin's mass to the new bin of its centre.
+   */
+  #refit(s: Float64Array, base: number): void {
+    const bins = this.config.bins
+    const low = s[base + this.#low]!
+    const width = s[base + this.#width]!
+    const centre = (i: number): number =>
+      i === 0
+        ? s[base + this.#overLow]!
+        : i === this.#slots - 1
+          ? s[base + this.#overHigh]!
+          : low + (i - 0.5) * width
+    let min = Number.POSITIVE_INFINITY
+    let max = Number.NEGATIVE_INFINITY
+    const old = new Float64Array(this.#slots)
+    for (let i = 0; i < this.#slots; i++) {
+      old[i] = s[base + this.#bins + i]!
+      if (old[i]! <= 0) continue
+      const c = centre(i)
+      if (c < min) min = c
+      if (c > max) max = c
+    }
+    if (!(max > min)) return
+    const span = max - min
+    const newWidth = Math.max((span * (1 + 2 * this.config.margin)) / bins, width)
+    const newLow = (min + max) / 2 - (newWidth * bins) / 2
+    s[base + this.#low] = newLow
+    s[base + this.#width] = newWidth
+    s.fill(0, base + this.#bins, base + this.#bins + this.#slots)
+    for (let i = 0; i < this.#slots; i++) {
+      if (old[i]! <= 0) continue
+      const at = base + this.#bins + this.#bin(s, base, centre(i))
+      s[at] = s[at]! + old[i]!
+    }
   }
 
   /** Translates the learned distribution by `delta` (a re-baseline after a level shift). */
