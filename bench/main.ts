@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { writeSection } from './docs-file.js'
 import { decodeSuite } from './decode/decode-suite.js'
+import { detectSuite } from './detect/detect-suite.js'
 import { engineSuite } from './engine/engine-suite.js'
 import { ingestSuite } from './ingest/ingest-suite.js'
 import { describeMachine } from './machine.js'
@@ -18,7 +19,14 @@ import type { BenchSuite } from './suite.js'
 import { removeLiveTempDirs } from './temp-dir.js'
 
 /** Every suite, in the order `npm run bench` runs them. Add new suites here. */
-export const suites: readonly BenchSuite[] = [logSuite, decodeSuite, ingestSuite, engineSuite, storeSuite]
+export const suites: readonly BenchSuite[] = [
+  logSuite,
+  decodeSuite,
+  ingestSuite,
+  engineSuite,
+  storeSuite,
+  detectSuite,
+]
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 

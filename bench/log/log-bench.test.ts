@@ -39,7 +39,7 @@ test('an unknown suite name is an error that lists the available suites', async 
   assert.equal(result.code, 2)
   assert.match(
     result.stderr,
-    /Unknown benchmark suite "nope"\. Available: log, decode, ingest, engine, store\./,
+    /Unknown benchmark suite "nope"\. Available: log, decode, ingest, engine, store, detect\./,
   )
   assert.equal(result.stdout, '')
 })

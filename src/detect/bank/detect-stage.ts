@@ -23,6 +23,7 @@ export interface DetectStageCounts {
 }
 
 const SEP = '\u0001'
+const NUL = '\u0000'
 /** Extra numbers per series after the detector's: last scored window end, previous raw value, has one. */
 const LAST_SCORED = 0
 const PREVIOUS_RAW = 1
@@ -86,7 +87,7 @@ export class DetectStage {
     counts: DetectStageCounts,
   ): void {
     const bank = this.bank
-    const slot = bank.slot(row.tenant + SEP + feature + SEP + row.key, row.windowEnd)
+    const slot = bank.slot(row.tenant + SEP + feature, row.key, row.windowEnd)
     if (slot < 0) {
       counts.refused++
       return
@@ -134,10 +135,19 @@ export class DetectStage {
   }
 }
 
-/** The metric name in a rollups key (label names and values joined with NUL). */
+/** The metric name in a rollups key (label names and values joined with NUL); no allocation but the name. */
 function metricName(key: string): string {
-  const parts = key.split('\u0000')
-  for (let i = 0; i + 1 < parts.length; i += 2) if (parts[i] === '__name__') return parts[i + 1]!
+  let at = 0
+  while (at < key.length) {
+    const nameEnd = key.indexOf(NUL, at)
+    if (nameEnd < 0) return ''
+    const valueEnd = key.indexOf(NUL, nameEnd + 1)
+    if (nameEnd - at === 8 && key.startsWith('__name__', at)) {
+      return key.slice(nameEnd + 1, valueEnd < 0 ? key.length : valueEnd)
+    }
+    if (valueEnd < 0) return ''
+    at = valueEnd + 1
+  }
   return ''
 }
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { SeriesBank } from './series-bank.js'
 
 function touch(bank: SeriesBank, key: string, t: number, v: number): void {
-  const slot = bank.slot(key, t)
+  const slot = bank.slot('g', key, t)
   bank.state.fill(v, slot * bank.stride, (slot + 1) * bank.stride)
 }
 
@@ -11,7 +11,7 @@ function dump(bank: SeriesBank, keys: string[]): Record<string, number[]> {
   const out: Record<string, number[]> = {}
   for (const k of keys) {
     const before = bank.size
-    const slot = bank.slot(k, 0)
+    const slot = bank.slot('g', k, 0)
     if (bank.size !== before) continue // was absent
     out[k] = Array.from(bank.state.subarray(slot * bank.stride, (slot + 1) * bank.stride))
   }
@@ -22,7 +22,7 @@ describe('SeriesBank', () => {
   it('grows past its initial capacity and refuses series beyond maxSeries', () => {
     const bank = new SeriesBank(3, 5, 2)
     for (let i = 0; i < 5; i++) touch(bank, `s${i}`, 1, i)
-    assert.equal(bank.slot('s5', 1), -1)
+    assert.equal(bank.slot('g', 's5', 1), -1)
     assert.equal(bank.size, 5)
     assert.deepEqual(Array.from(bank.state.subarray(4 * 3, 5 * 3)), [4, 4, 4])
   })

@@ -11,7 +11,10 @@ import { PipelineError } from '../../core/index.js'
  * a series scored every 10 s changes in about one epoch of ten at a 1 s checkpoint interval.
  */
 export class SeriesBank {
-  readonly #slots = new Map<string, number>()
+  /** group → key → slot: two levels, so the key can be the caller's own string (no joined copy). */
+  readonly #slots = new Map<string, Map<string, number>>()
+  #size = 0
+  #groups: (string | undefined)[] = []
   #keys: (string | undefined)[] = []
   #state: Float64Array
   #lastSeen: Float64Array
@@ -38,19 +41,44 @@ export class SeriesBank {
   }
 
   get size(): number {
-    return this.#slots.size
+    return this.#size
   }
 
-  /** The slot of `key`, creating it (zeroed) if there is room; −1 when the bank is full. */
-  slot(key: string, timeMs: number): number {
-    let slot = this.#slots.get(key)
+  #place(group: string, key: string): number {
+    const slot = this.#free.pop() ?? this.#used++
+    if (slot >= this.#lastSeen.length) this.#grow(slot + 1)
+    this.#groups[slot] = group
+    this.#keys[slot] = key
+    let g = this.#slots.get(group)
+    if (g === undefined) {
+      g = new Map()
+      this.#slots.set(group, g)
+    }
+    g.set(key, slot)
+    this.#size++
+    return slot
+  }
+
+  #remove(group: string, key: string, slot: number): void {
+    const g = this.#slots.get(group)
+    g?.delete(key)
+    if (g?.size === 0) this.#slots.delete(group)
+    this.#groups[slot] = undefined
+    this.#keys[slot] = undefined
+    this.#free.push(slot)
+    this.#size--
+  }
+
+  /**
+   * The slot of (`group`, `key`) — e.g. (tenant + feature, the series' labelsKey) — creating it
+   * (zeroed) if there is room; −1 when the bank is full.
+   */
+  slot(group: string, key: string, timeMs: number): number {
+    let slot = this.#slots.get(group)?.get(key)
     if (slot === undefined) {
-      if (this.#slots.size >= this.maxSeries) return -1
-      slot = this.#free.pop() ?? this.#used++
-      if (slot >= this.#lastSeen.length) this.#grow(slot + 1)
+      if (this.#size >= this.maxSeries) return -1
+      slot = this.#place(group, key)
       this.#state.fill(0, slot * this.stride, (slot + 1) * this.stride)
-      this.#keys[slot] = key
-      this.#slots.set(key, slot)
     }
     this.#lastSeen[slot] = timeMs
     if (this.#dirty[slot] === 0) {
@@ -78,54 +106,58 @@ export class SeriesBank {
   /** Forgets series last seen before `beforeMs` (event time); returns how many. */
   evictIdle(beforeMs: number): number {
     let n = 0
-    for (const [key, slot] of this.#slots) {
-      if (this.#lastSeen[slot]! >= beforeMs) continue
-      this.#slots.delete(key)
-      this.#keys[slot] = undefined
-      this.#free.push(slot)
-      this.#removed.push(key)
-      n++
+    for (const [group, keys] of [...this.#slots]) {
+      for (const [key, slot] of [...keys]) {
+        if (this.#lastSeen[slot]! >= beforeMs) continue
+        this.#remove(group, key, slot)
+        this.#removed.push(group, key)
+        n++
+      }
     }
     return n
   }
 
   /**
    * A snapshot: all series (`full`) or those changed and removed since the previous snapshot.
-   * Format (little-endian): "VDSB" | u8 version 1 | u8 full | u32 stride | u32 removed | u32 entries
-   * | removed keys (u32 length + UTF-8) | entries (key, f64 lastSeen, stride × f64) | u32 CRC-32 of
-   * everything before it.
+   * Format (little-endian): "VDSB" | u8 version 2 | u8 full | u32 stride | u32 removed | u32 entries
+   * | removed (group, key) | entries (group, key, f64 lastSeen, stride × f64) | u32 CRC-32 of
+   * everything before it; a string is a u32 length and UTF-8.
    */
   snapshot(full: boolean): Uint8Array {
-    const slots = full
-      ? [...this.#slots.values()]
-      : this.#dirtyList.filter((s) => this.#keys[s] !== undefined)
+    const slots: number[] = []
+    if (full) {
+      for (const keys of this.#slots.values()) for (const slot of keys.values()) slots.push(slot)
+    } else {
+      for (const slot of this.#dirtyList) if (this.#keys[slot] !== undefined) slots.push(slot)
+    }
     const removed = full ? [] : this.#removed
-    const keyBytes = (k: string): Buffer => Buffer.from(k, 'utf8')
-    const encodedRemoved = removed.map(keyBytes)
-    const encodedKeys = slots.map((s) => keyBytes(this.#keys[s]!))
-    let size = 4 + 1 + 1 + 12 + 4
+    const bytesOf = (k: string): Buffer => Buffer.from(k, 'utf8')
+    const encodedRemoved = removed.map(bytesOf)
+    const encodedEntries = slots.map(
+      (slot) => [bytesOf(this.#groups[slot]!), bytesOf(this.#keys[slot]!)] as const,
+    )
+    let size = 18 + 4
     for (const k of encodedRemoved) size += 4 + k.length
-    for (const k of encodedKeys) size += 4 + k.length + 8 + this.stride * 8
+    for (const [g, k] of encodedEntries) size += 8 + g.length + k.length + 8 + this.stride * 8
     const buf = Buffer.alloc(size)
     buf.write('VDSB', 0, 'latin1')
-    buf.writeUInt8(1, 4)
+    buf.writeUInt8(2, 4)
     buf.writeUInt8(full ? 1 : 0, 5)
     buf.writeUInt32LE(this.stride, 6)
-    buf.writeUInt32LE(encodedRemoved.length, 10)
+    buf.writeUInt32LE(encodedRemoved.length / 2, 10)
     buf.writeUInt32LE(slots.length, 14)
     let at = 18
-    for (const k of encodedRemoved) {
-      buf.writeUInt32LE(k.length, at)
-      buf.set(k, at + 4)
-      at += 4 + k.length
+    const put = (b: Buffer): void => {
+      buf.writeUInt32LE(b.length, at)
+      buf.set(b, at + 4)
+      at += 4 + b.length
     }
+    for (const k of encodedRemoved) put(k)
     const f64 = new Float64Array(this.stride)
     const bytes = new Uint8Array(f64.buffer)
     slots.forEach((slot, i) => {
-      const k = encodedKeys[i]!
-      buf.writeUInt32LE(k.length, at)
-      buf.set(k, at + 4)
-      at += 4 + k.length
+      put(encodedEntries[i]![0])
+      put(encodedEntries[i]![1])
       buf.writeDoubleLE(this.#lastSeen[slot]!, at)
       at += 8
       f64.set(this.#state.subarray(slot * this.stride, (slot + 1) * this.stride))
@@ -147,6 +179,8 @@ export class SeriesBank {
   /** Restores from the newest full snapshot and the deltas after it (empty: fresh state). */
   restore(chain: readonly Uint8Array[]): void {
     this.#slots.clear()
+    this.#size = 0
+    this.#groups = []
     this.#keys = []
     this.#free.length = 0
     this.#used = 0
@@ -165,7 +199,7 @@ export class SeriesBank {
         retryable: false,
       })
     if (buf.length < 22 || !SeriesBank.accepts(bytes)) throw bad('not a series bank snapshot')
-    if (buf.readUInt8(4) !== 1) throw bad(`format version ${buf.readUInt8(4)} is not 1`)
+    if (buf.readUInt8(4) !== 2) throw bad(`format version ${buf.readUInt8(4)} is not 2`)
     if (crc32Of(buf.subarray(0, buf.length - 4)) !== buf.readUInt32LE(buf.length - 4))
       throw bad('checksum mismatch')
     const full = buf.readUInt8(5) === 1
@@ -183,24 +217,17 @@ export class SeriesBank {
       return key
     }
     for (let i = 0; i < removed; i++) {
+      const group = readKey()
       const key = readKey()
-      const slot = this.#slots.get(key)
-      if (slot === undefined) continue
-      this.#slots.delete(key)
-      this.#keys[slot] = undefined
-      this.#free.push(slot)
+      const slot = this.#slots.get(group)?.get(key)
+      if (slot !== undefined) this.#remove(group, key, slot)
     }
     for (let i = 0; i < entries; i++) {
+      const group = readKey()
       const key = readKey()
       const lastSeen = buf.readDoubleLE(at)
       at += 8
-      let slot = this.#slots.get(key)
-      if (slot === undefined) {
-        slot = this.#free.pop() ?? this.#used++
-        if (slot >= this.#lastSeen.length) this.#grow(slot + 1)
-        this.#keys[slot] = key
-        this.#slots.set(key, slot)
-      }
+      const slot = this.#slots.get(group)?.get(key) ?? this.#place(group, key)
       this.#lastSeen[slot] = lastSeen
       const src = new Float64Array(buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + at + stride * 8))
       this.#state.set(src, slot * stride)
