@@ -38,7 +38,14 @@ export const ROLLUP_JOBS: JobsConfig = {
   rollups: { enabled: true, windows: [10_000, 60_000] },
   red: { enabled: false, windows: [10_000] },
   logCounts: { enabled: false, windows: [60_000] },
-  detect: { enabled: false, minScore: 0.5, maxSeriesPerTask: 100_000, idleTimeout: 3_600_000 },
+  detect: {
+    enabled: false,
+    minScore: 0.5,
+    maxSeriesPerTask: 100_000,
+    idleTimeout: 3_600_000,
+    detector: {},
+    shadow: null,
+  },
 }
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined }

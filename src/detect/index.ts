@@ -6,5 +6,5 @@ export type { EvalMetricsOptions, EvalMetricsReport } from './eval/eval-metrics.
 export { nabProfiles, scoreNab } from './eval/nab-score.js'
 export type { NabFile, NabProfile, NabResult } from './eval/nab-score.js'
 export { SeriesBank } from './bank/series-bank.js'
-export { DetectStage } from './bank/detect-stage.js'
+export { DetectStage, SHADOW_SUFFIX } from './bank/detect-stage.js'
 export type { DetectStageCounts, DetectStageSettings } from './bank/detect-stage.js'

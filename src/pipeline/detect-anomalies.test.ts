@@ -44,7 +44,14 @@ before(async () => {
       rollups: { enabled: true, windows: [10_000] },
       red: { enabled: false, windows: [10_000] },
       logCounts: { enabled: false, windows: [60_000] },
-      detect: { enabled: true, minScore: 0.5, maxSeriesPerTask: 1000, idleTimeout: 3_600_000 },
+      detect: {
+        enabled: true,
+        minScore: 0.5,
+        maxSeriesPerTask: 1000,
+        idleTimeout: 3_600_000,
+        // A shadow candidate (a shorter warm-up) beside the live detector.
+        shadow: { rangePoints: 200, warmupPoints: 300 },
+      },
     },
   })
 })
@@ -113,7 +120,12 @@ test('the detectors score every closed window of a series; a spike becomes one a
     assert.ok(d.ok)
     anomalies.push(...d.batch.rows)
   }
-  const alerts = anomalies.filter((a) => a.alert)
+  const shadow = anomalies.filter((a) => a.feature.endsWith('@shadow'))
+  assert.ok(
+    shadow.some((a) => a.alert && a.timeMs === T0 + (SPIKE + 1) * 10_000 && a.feature === 'mean@shadow'),
+    'the shadow detector scored the spike too, under mean@shadow',
+  )
+  const alerts = anomalies.filter((a) => a.alert && !a.feature.endsWith('@shadow'))
   assert.deepEqual(
     alerts.map((a) => [a.tenant, a.source, a.feature, a.timeMs, a.value]),
     [['default', 'rollups', 'mean', T0 + (SPIKE + 1) * 10_000, 400]],

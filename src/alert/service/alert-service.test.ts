@@ -126,13 +126,19 @@ describe('AlertService', () => {
     assert.equal(sent.length, 2, 'silenced: no notification')
   })
 
-  it('does not alert on scores the detector did not flag', async () => {
+  it('does not alert on scores the detector did not flag, nor on a shadow detector', async () => {
     const clock = new ManualClock()
     const source = new QueuedSource()
     const sent: Notification[] = []
     const svc = service(clock, source, sent, [])
-    source.queued.push(row('a', clock.nowMs(), false))
+    source.queued.push(row('a', clock.nowMs(), false), {
+      ...row('b', clock.nowMs(), true),
+      feature: 'mean@shadow',
+    })
     await svc.tick()
     assert.equal(svc.alerts('acme').length, 0)
+    source.queued.push(row('b', clock.nowMs(), true))
+    await svc.tick()
+    assert.equal(svc.alerts('acme').length, 1, 'the same row from the live detector alerts')
   })
 })

@@ -1,5 +1,6 @@
 import { METRIC_NAME_LABEL, sortLabels } from '../../core/batch/index.js'
 import type { AnomalyRow, Labels } from '../../core/batch/index.js'
+import { SHADOW_SUFFIX } from '../../detect/index.js'
 import type { AnomalyObservation } from '../anomaly-observation.js'
 
 /** Label arrays remembered per detected series (so rules see one shared array per series). */
@@ -14,17 +15,18 @@ const NUL = '\u0000'
 export class AnomalyObservations {
   readonly #labels = new Map<string, Labels>()
 
+  /** The live detectors' rows as observations; a shadow detector's rows are left out (never alerted on). */
   convert(rows: readonly AnomalyRow[]): AnomalyObservation[] {
-    const out: AnomalyObservation[] = new Array<AnomalyObservation>(rows.length)
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!
-      out[i] = {
+    const out: AnomalyObservation[] = []
+    for (const r of rows) {
+      if (r.feature.endsWith(SHADOW_SUFFIX)) continue
+      out.push({
         tenant: r.tenant,
         labels: this.#labelsOf(r),
         timeMs: r.timeMs,
         score: r.score,
         isAnomaly: r.alert,
-      }
+      })
     }
     return out
   }

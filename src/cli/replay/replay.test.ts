@@ -52,7 +52,14 @@ test('vigil replay of every job over the whole log equals the live results, into
       rollups: { enabled: true, windows: [1_000, 2_000] },
       red: { enabled: true, windows: [1_000] },
       logCounts: { enabled: true, windows: [1_000] },
-      detect: { enabled: false, minScore: 0.5, maxSeriesPerTask: 100_000, idleTimeout: 3_600_000 },
+      detect: {
+        enabled: false,
+        minScore: 0.5,
+        maxSeriesPerTask: 100_000,
+        idleTimeout: 3_600_000,
+        detector: {},
+        shadow: null,
+      },
     },
   }
   const app = await IngestApp.start(settings)

@@ -13,7 +13,15 @@ export interface DetectStageSettings {
   readonly maxSeries: number
   /** A series not seen for this long (event time) is forgotten and its slot reused. */
   readonly idleTtlMs: number
+  /**
+   * A shadow stage (a candidate detector beside the live one): its rows carry the feature suffixed
+   * `SHADOW_SUFFIX`, are stored and queryable like the live ones, and alerting ignores them.
+   */
+  readonly shadow?: boolean
 }
+
+/** Appended to the feature of a shadow detector's anomaly rows (`mean@shadow`). */
+export const SHADOW_SUFFIX = '@shadow'
 
 /** What one stage call saw, for the task's counters. */
 export interface DetectStageCounts {
@@ -115,7 +123,7 @@ export class DetectStage {
       tenant: row.tenant,
       source: this.source,
       key: row.key,
-      feature,
+      feature: this.settings.shadow === true ? feature + SHADOW_SUFFIX : feature,
       windowMs: row.windowMs,
       timeMs: row.windowEnd,
       value,

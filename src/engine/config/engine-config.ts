@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { detectorConfig } from '../../detect/index.js'
+import type { DetectorConfigOverrides } from '../../detect/index.js'
 import { durationMs } from './duration.js'
 
 /**
@@ -33,6 +35,18 @@ export const engineConfigSchema = z
 export type EngineConfig = z.infer<typeof engineConfigSchema>
 
 const windowList = z.array(durationMs(1_000)).min(1)
+
+/** Detector settings over the defaults, checked by the detectors' own validation. */
+const detectorOverrides = z
+  .record(z.string(), z.unknown())
+  .superRefine((value, ctx) => {
+    try {
+      detectorConfig(value as DetectorConfigOverrides)
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message })
+    }
+  })
+  .transform((value) => value as DetectorConfigOverrides)
 
 export const jobsConfigSchema = z
   .object({
@@ -72,6 +86,14 @@ export const jobsConfigSchema = z
         idleTimeout: durationMs(60_000).describe(
           'A detected series not seen for this long (event time) is forgotten.',
         ),
+        detector: detectorOverrides.describe(
+          'Overrides of the default detector configuration (docs/detection.md).',
+        ),
+        shadow: detectorOverrides
+          .nullable()
+          .describe(
+            'A candidate detector (overrides of the defaults) run beside the live one: scored and stored as `<feature>@shadow`, never alerted on.',
+          ),
       })
       .strict(),
   })
@@ -95,6 +117,13 @@ export function createDefaultJobsConfig(): JobsConfig {
     rollups: { enabled: true, windows: [10_000, 60_000] },
     red: { enabled: true, windows: [10_000, 60_000] },
     logCounts: { enabled: true, windows: [60_000] },
-    detect: { enabled: true, minScore: 0.5, maxSeriesPerTask: 100_000, idleTimeout: 3_600_000 },
+    detect: {
+      enabled: true,
+      minScore: 0.5,
+      maxSeriesPerTask: 100_000,
+      idleTimeout: 3_600_000,
+      detector: {},
+      shadow: null,
+    },
   }
 }

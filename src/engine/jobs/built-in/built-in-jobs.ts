@@ -5,7 +5,7 @@ import type { TaskJob } from '../../runtime/task-job.js'
 import { LogCountsOperator, maxLogTimeMs } from '../log-counts/index.js'
 import { RedOperator, maxSpanEndMs } from '../red/index.js'
 import { DetectStage, detectorConfig } from '../../../detect/index.js'
-import type { DetectStageSettings } from '../../../detect/index.js'
+import type { DetectStageSettings, DetectorConfig, DetectorConfigOverrides } from '../../../detect/index.js'
 import { resultJob } from './result-job.js'
 import type { SnapshottingOperator } from './result-job.js'
 import { ROLLUP_MAX_OPEN_WINDOWS, RollupResults, decodeMetrics, maxSampleTimeMs } from './rollups.js'
@@ -109,10 +109,22 @@ export function builtInJobs(jobs: JobsConfig, engine: EngineConfig, topics: JobI
 }
 
 /** The detect stage's settings for a job: it scores the job's smallest window. */
-function detectSettings(jobs: JobsConfig, windows: readonly number[]): DetectStageSettings | undefined {
+function detectSettings(jobs: JobsConfig, windows: readonly number[]): DetectStageSettings[] | undefined {
   if (!jobs.detect.enabled) return undefined
+  const live = detectStageSettings(jobs, windows, detectorConfig(jobs.detect.detector))
+  const shadow = jobs.detect.shadow
+  return shadow === null
+    ? [live]
+    : [live, { ...detectStageSettings(jobs, windows, detectorConfig(shadow)), shadow: true }]
+}
+
+function detectStageSettings(
+  jobs: JobsConfig,
+  windows: readonly number[],
+  detector: DetectorConfig,
+): DetectStageSettings {
   return {
-    detector: detectorConfig(),
+    detector,
     windowMs: Math.min(...windows),
     minScore: jobs.detect.minScore,
     maxSeries: jobs.detect.maxSeriesPerTask,
@@ -126,7 +138,7 @@ function defineJob<In>(
   decode: (value: Uint8Array) => In | undefined,
   maxEventTimeMs: (batch: In) => number,
   operator: () => SnapshottingOperator<In>,
-  detect: DetectStageSettings | undefined,
+  detect: readonly DetectStageSettings[] | undefined,
 ): BuiltInJob {
   return {
     name,
@@ -140,7 +152,7 @@ function defineJob<In>(
         outputTopic,
         task,
         ...(detect !== undefined && anomalyTopic !== undefined
-          ? { detect: { stage: new DetectStage(name, detect), topic: anomalyTopic } }
+          ? { detect: { stages: detect.map((d) => new DetectStage(name, d)), topic: anomalyTopic } }
           : {}),
       }) as TaskJob<unknown, ResultRow[]>,
   }

@@ -20,7 +20,8 @@ export class DetectingOperator<In> implements Operator<In, ResultRow[]> {
 
   constructor(
     readonly inner: Operator<In, ResultRow[]>,
-    readonly stage: DetectStage,
+    /** The live stage first, then shadow stages (candidates that are scored and stored, never alerted on). */
+    readonly stages: readonly DetectStage[],
     private readonly topic: string,
     private readonly partition: number,
   ) {}
@@ -32,7 +33,8 @@ export class DetectingOperator<In> implements Operator<In, ResultRow[]> {
         c.scored = 0
         c.emitted = 0
         c.refused = 0
-        this.stage.process(rows, ctx.clock.nowMs(), this.#pending, c)
+        const now = ctx.clock.nowMs()
+        for (const stage of this.stages) stage.process(rows, now, this.#pending, c)
         if (c.scored > 0) ctx.count('detect.scored', c.scored)
         if (c.emitted > 0) ctx.count('detect.anomalies', c.emitted)
         if (c.refused > 0) ctx.count('detect.refused.max_series', c.refused)
@@ -54,7 +56,8 @@ export class DetectingOperator<In> implements Operator<In, ResultRow[]> {
     this.inner.onWatermark?.(timeMs, ctx, this.#adapt(ctx, out))
     if (timeMs - this.#evictedAtMs >= EVICT_EVERY_MS && Number.isFinite(timeMs)) {
       this.#evictedAtMs = timeMs
-      const n = this.stage.evictIdle(timeMs)
+      let n = 0
+      for (const stage of this.stages) n += stage.evictIdle(timeMs)
       if (n > 0) ctx.count('detect.evicted.idle', n)
     }
   }
@@ -83,23 +86,50 @@ export class DetectingOperator<In> implements Operator<In, ResultRow[]> {
   }
 }
 
-const MAGIC = Buffer.from('VDJ1', 'latin1')
+const MAGIC_V1 = Buffer.from('VDJ1', 'latin1')
+const MAGIC_V2 = Buffer.from('VDJ2', 'latin1')
 
-/** A job snapshot with the detector's part: "VDJ1" | u32 length of the job's part | job part | bank part. */
-export function frameWithDetector(job: Uint8Array, bank: Uint8Array): Uint8Array {
-  const out = Buffer.allocUnsafe(8 + job.length + bank.length)
-  MAGIC.copy(out, 0)
-  out.writeUInt32LE(job.length, 4)
-  out.set(job, 8)
-  out.set(bank, 8 + job.length)
+/**
+ * A job snapshot with the detect stages' parts: "VDJ2" | u32 count | per part a u32 length and its
+ * bytes — the job's part, then one bank per stage (live, then shadows). ("VDJ1" | u32 job length |
+ * job | one bank, written before shadow stages existed, is still read.)
+ */
+export function frameWithDetector(job: Uint8Array, banks: readonly Uint8Array[]): Uint8Array {
+  const parts = [job, ...banks]
+  let size = 8
+  for (const p of parts) size += 4 + p.length
+  const out = Buffer.allocUnsafe(size)
+  MAGIC_V2.copy(out, 0)
+  out.writeUInt32LE(parts.length, 4)
+  let at = 8
+  for (const p of parts) {
+    out.writeUInt32LE(p.length, at)
+    out.set(p, at + 4)
+    at += 4 + p.length
+  }
   return out
 }
 
-/** Splits a framed snapshot; a snapshot from before detection was on is all job (bank undefined). */
-export function unframeWithDetector(bytes: Uint8Array): { job: Uint8Array; bank: Uint8Array | undefined } {
+/** Splits a framed snapshot; one from before detection was on is all job (no banks). */
+export function unframeWithDetector(bytes: Uint8Array): { job: Uint8Array; banks: Uint8Array[] | undefined } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  if (buf.length < 8 || !buf.subarray(0, 4).equals(MAGIC)) return { job: bytes, bank: undefined }
-  const len = buf.readUInt32LE(4)
-  if (8 + len > buf.length) throw new Error('job snapshot with detector state is truncated')
-  return { job: buf.subarray(8, 8 + len), bank: buf.subarray(8 + len) }
+  if (buf.length >= 8 && buf.subarray(0, 4).equals(MAGIC_V1)) {
+    const len = buf.readUInt32LE(4)
+    if (8 + len > buf.length) throw new Error('job snapshot with detector state is truncated')
+    return { job: buf.subarray(8, 8 + len), banks: [buf.subarray(8 + len)] }
+  }
+  if (buf.length < 8 || !buf.subarray(0, 4).equals(MAGIC_V2)) return { job: bytes, banks: undefined }
+  const n = buf.readUInt32LE(4)
+  const parts: Uint8Array[] = []
+  let at = 8
+  for (let i = 0; i < n; i++) {
+    if (at + 4 > buf.length) throw new Error('job snapshot with detector state is truncated')
+    const len = buf.readUInt32LE(at)
+    if (at + 4 + len > buf.length) throw new Error('job snapshot with detector state is truncated')
+    parts.push(buf.subarray(at + 4, at + 4 + len))
+    at += 4 + len
+  }
+  const [job, ...banks] = parts
+  if (job === undefined) throw new Error('job snapshot with detector state has no job part')
+  return { job, banks }
 }

@@ -46,7 +46,7 @@ export interface ResultJobSettings<In> {
    * Detection chained behind the operator: its anomalies go to `topic`, partition `task`, in the
    * same epoch as the results they come from; its state is framed into the job's snapshots.
    */
-  readonly detect?: { readonly stage: DetectStage; readonly topic: string }
+  readonly detect?: { readonly stages: readonly DetectStage[]; readonly topic: string }
 }
 
 /**
@@ -63,7 +63,7 @@ export function resultJob<In>(s: ResultJobSettings<In>): TaskJob<In, ResultRow[]
   const detecting =
     s.detect === undefined
       ? undefined
-      : new DetectingOperator(s.operator, s.detect.stage, s.detect.topic, s.task)
+      : new DetectingOperator(s.operator, s.detect.stages, s.detect.topic, s.task)
   const snapshotJob = (epoch: number): { readonly bytes: Uint8Array; readonly full: boolean } => {
     const inc = s.operator.incremental
     if (inc === undefined) return { bytes: frameParts(s.operator.snapshot()), full: true }
@@ -102,7 +102,8 @@ export function resultJob<In>(s: ResultJobSettings<In>): TaskJob<In, ResultRow[]
       const job = snapshotJob(epoch)
       if (detecting === undefined) return job
       // The detector's part is full exactly when the job's is, so a restore chain starts full for both.
-      return { bytes: frameWithDetector(job.bytes, detecting.stage.bank.snapshot(job.full)), full: job.full }
+      const banks = detecting.stages.map((stage) => stage.bank.snapshot(job.full))
+      return { bytes: frameWithDetector(job.bytes, banks), full: job.full }
     },
     restore(snapshots) {
       if (detecting === undefined) {
@@ -111,9 +112,11 @@ export function resultJob<In>(s: ResultJobSettings<In>): TaskJob<In, ResultRow[]
       }
       const parts = snapshots.map(unframeWithDetector)
       restoreJob(parts.map((p) => p.job))
-      // Snapshots from before detection was on carry no detector part: those series start fresh.
-      const start = parts.findLastIndex((p) => p.bank === undefined)
-      detecting.stage.bank.restore(parts.slice(start + 1).map((p) => p.bank!))
+      // Snapshots from before detection (or a stage) was on carry no part for it: it starts fresh.
+      detecting.stages.forEach((stage, i) => {
+        const start = parts.findLastIndex((p) => p.banks?.[i] === undefined)
+        stage.bank.restore(parts.slice(start + 1).map((p) => p.banks![i]!))
+      })
     },
   }
 }

@@ -80,7 +80,14 @@ export function rollupCrashConfig(checkpointIntervalMs: number): { jobs: JobsCon
       rollups: { enabled: true, windows: [...ROLLUP_WINDOWS_MS] },
       red: { enabled: false, windows: [10_000] },
       logCounts: { enabled: false, windows: [60_000] },
-      detect: { enabled: false, minScore: 0.5, maxSeriesPerTask: 100_000, idleTimeout: 3_600_000 },
+      detect: {
+        enabled: false,
+        minScore: 0.5,
+        maxSeriesPerTask: 100_000,
+        idleTimeout: 3_600_000,
+        detector: {},
+        shadow: null,
+      },
     },
     engine: {
       checkpointInterval: checkpointIntervalMs,
