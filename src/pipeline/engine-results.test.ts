@@ -67,7 +67,14 @@ before(async () => {
       rollups: { enabled: true, windows: [10_000] },
       red: { enabled: false, windows: [10_000] },
       logCounts: { enabled: false, windows: [60_000] },
-      detect: { enabled: false, minScore: 0.5, maxSeriesPerTask: 100_000, idleTimeout: 3_600_000, detector: {}, shadow: null },
+      detect: {
+        enabled: false,
+        minScore: 0.5,
+        maxSeriesPerTask: 100_000,
+        idleTimeout: 3_600_000,
+        detector: {},
+        shadow: null,
+      },
     },
   })
 })
