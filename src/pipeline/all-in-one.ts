@@ -2,6 +2,8 @@ import type { Logger } from 'pino'
 import { collectDefaultMetrics, Registry } from 'prom-client'
 import { createAlertService } from '../alert/index.js'
 import type { AlertService } from '../alert/index.js'
+import { alertRoutes, prometheusRuleGroups } from '../alert/http/index.js'
+import type { DuckDBConnection } from '@duckdb/node-api'
 import { MemoryDeliveryLog, Notifier, realSleep } from '../notify/index.js'
 import { join } from 'node:path'
 import {
@@ -29,6 +31,7 @@ import {
   StoreDatabase,
   StoreSink,
   retentionPolicy,
+  writeAlertHistory,
 } from '../store/index.js'
 import type { StoreSource } from '../store/index.js'
 import { PromQueryService } from '../query/promql/api/prom-query-service.js'
@@ -97,6 +100,8 @@ export class AllInOne {
     { readonly db: StoreDatabase; readonly sink: StoreSink; readonly retention: RetentionJob } | undefined
   #api: ApiServer | undefined
   #alerting: AlertService | undefined
+  /** The alerting service's connection for the alert history (one writer, its own connection). */
+  #historyConnection: DuckDBConnection | undefined
   #self: SelfMonitoring | undefined
   #notifier: Notifier | undefined
   /** Every notification's outcome (delivered, failed, dropped), the newest 10,000. */
@@ -233,8 +238,24 @@ export class AllInOne {
           status,
           engineStatus,
           storeStatus,
-          openapiRoute(openapiDocument({ version: packageVersion(), queryApi: store !== undefined })),
+          openapiRoute(
+            openapiDocument({
+              version: packageVersion(),
+              queryApi: store !== undefined,
+              alertApi: this.#alerting !== undefined,
+            }),
+          ),
           ...(store === undefined || promql === undefined ? [] : this.#queryRoutes(store, promql, auth)),
+          ...(this.#alerting === undefined
+            ? []
+            : alertRoutes({
+                service: this.#alerting,
+                ...(store === undefined ? {} : { db: store.db }),
+                auth,
+                clock: this.#settings.clock ?? systemClock,
+                limits: { timeoutMs: this.#config.query.timeout },
+                logger: logger.child({ component: 'alert-api' }),
+              })),
         ],
       })
       await this.#api.start()
@@ -266,6 +287,8 @@ export class AllInOne {
     const store = this.#store
     const log = this.#log
     const alerting = this.#alerting
+    const historyConnection = this.#historyConnection
+    this.#historyConnection = undefined
     const notifier = this.#notifier
     const self = this.#self
     this.#self = undefined
@@ -281,6 +304,7 @@ export class AllInOne {
       () => self?.stop(),
       () => api?.shutdown(),
       () => alerting?.stop(),
+      () => historyConnection?.closeSync(),
       () => notifier?.shutdown(AbortSignal.timeout(NOTIFY_DRAIN_MS)),
       () => ingest?.shutdown(),
       () => engine?.shutdown(),
@@ -308,6 +332,17 @@ export class AllInOne {
     return new PromQueryService({
       clock,
       catalog: index,
+      // Prometheus' /api/v1/rules: the alerting rules and their alerts, once alerting runs.
+      ruleGroups: (tenant) => {
+        const alerting = this.#alerting
+        if (alerting === undefined) return []
+        const rules = { ...alerting.rules(), anomalyIntervalMs: this.#config.alerting.evaluationInterval }
+        return prometheusRuleGroups(
+          rules,
+          tenant,
+          alerting.alerts(tenant).map((v) => v.alert),
+        )
+      },
       limits: {
         timeoutMs: q.timeout,
         maxSamples: q.maxSamples,
@@ -360,6 +395,9 @@ export class AllInOne {
     })
     this.#notifier = notifier
     if (!this.#config.alerting.enabled) return
+    const db = this.#store?.db
+    const history = db === undefined ? undefined : await db.connect()
+    this.#historyConnection = history
     const alerting = await createAlertService(this.#config.alerting, {
       clock,
       log: this.#log!,
@@ -374,6 +412,13 @@ export class AllInOne {
           )
         }
       },
+      ...(history === undefined
+        ? {}
+        : {
+            history: async (changes) => {
+              await writeAlertHistory(history, changes)
+            },
+          }),
       onError: (err, what) => logger.error({ err }, `Alerting: ${what} failed.`),
       onWarning: (message) => logger.warn(message),
       // The self-monitoring rules, on the self tenant's data (docs/self-monitoring.md).

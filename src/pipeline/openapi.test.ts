@@ -175,7 +175,7 @@ describe('the OpenAPI document of the running app', () => {
     const sampled = new Set<string>()
     const problems: string[] = []
     const call = async (
-      method: 'GET' | 'POST',
+      method: 'GET' | 'POST' | 'DELETE',
       template: string,
       path: string,
       init: RequestInit = {},
@@ -291,6 +291,45 @@ describe('the OpenAPI document of the running app', () => {
     const page = dataOf(await call('GET', anomalies, `${anomalies}?min_score=0.9&match=temperature`))
     assert.ok(Array.isArray((page as { anomalies: unknown[] }).anomalies))
     assert.equal((await call('GET', anomalies, `${anomalies}?min_score=2`)).status, 400)
+
+    // The alerting API, documented when the app runs the alerting service (alertApi).
+    if (doc.paths['/api/v1/alerts'] !== undefined) {
+      const json = (body: unknown): RequestInit => ({
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      const alerts = '/api/v1/alerts'
+      assert.ok(
+        Array.isArray((dataOf(await call('GET', alerts, `${alerts}?state=firing`)) as { alerts: [] }).alerts),
+      )
+      assert.equal((await call('GET', alerts, `${alerts}?filter=bad`)).status, 400)
+      const history = '/api/v1/alerts/history'
+      assert.equal(
+        (dataOf(await call('GET', history, `${history}?limit=5`)) as { nextCursor: null }).nextCursor,
+        null,
+      )
+      assert.equal((await call('GET', history, `${history}?cursor=bad`)).status, 400)
+      const ack = '/api/v1/alerts/{fingerprint}/ack'
+      const unknown = `/api/v1/alerts/${'0'.repeat(16)}/ack`
+      assert.equal((await call('POST', ack, unknown, json({ by: 'alice' }))).status, 404)
+      assert.equal((await call('DELETE', ack, unknown)).status, 404)
+      const silences = '/api/v1/silences'
+      const postable = {
+        matchers: [{ name: 'service', value: 'checkout', isRegex: false, isEqual: true }],
+        endsAt: new Date(nowMs + 3_600_000).toISOString(),
+        createdBy: 'alice',
+        comment: 'openapi test',
+      }
+      const created = dataOf(await call('POST', silences, silences, json(postable))) as { silenceID: string }
+      assert.equal((await call('POST', silences, silences, json({ ...postable, matchers: [] }))).status, 400)
+      assert.equal((dataOf(await call('GET', silences, silences)) as { silences: [] }).silences.length, 1)
+      const silence = '/api/v1/silences/{id}'
+      const one = `${silences}/${created.silenceID}`
+      assert.equal((dataOf(await call('GET', silence, one)) as { id: string }).id, created.silenceID)
+      assert.equal((await call('GET', silence, `${silences}/nope`)).status, 404)
+      const expired = dataOf(await call('DELETE', silence, one)) as { status: { state: string } }
+      assert.equal(expired.status.state, 'expired')
+    }
 
     assert.deepEqual(problems, [])
     const unsampled = operationsOf(doc)

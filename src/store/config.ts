@@ -5,7 +5,9 @@ import type { RetentionPolicy } from './retention/retention.js'
 const HOUR = 3_600_000
 const retentionTables = z
   .record(z.string().regex(/^[a-z0-9_]+$/, 'a table name'), durationMs(HOUR))
-  .describe('Per table (`samples`, `logs`, `spans`, `anomalies`, `rollups_10s`, …), overriding the default.')
+  .describe(
+    'Per table (`samples`, `logs`, `spans`, `anomalies`, `alert_history`, `rollups_10s`, …), overriding the default.',
+  )
 
 /**
  * The `store:` section of the pipeline config (docs/store.md): whether engine results (and raw
@@ -67,6 +69,7 @@ export function createDefaultStoreConfig(): StoreConfig {
         spans: 7 * 24 * HOUR,
         rollups_10s: 7 * 24 * HOUR,
         anomalies: 30 * 24 * HOUR,
+        alert_history: 90 * 24 * HOUR,
       },
       tenants: {},
       interval: HOUR,

@@ -5,6 +5,13 @@ export type { Migration } from './duckdb/migrations.js'
 export { StoreSink, storeSourceKinds } from './sink/store-sink.js'
 export type { StoreSinkSettings, StoreSinkStatus, StoreSource, StoreSourceKind } from './sink/store-sink.js'
 export { resultTableName, sizeLabel } from './tables/result-tables.js'
+export { queryAlertHistory, writeAlertHistory } from './tables/alert-history.js'
+export type {
+  AlertHistoryChange,
+  AlertHistoryCursor,
+  AlertHistoryPage,
+  AlertHistoryQuery,
+} from './tables/alert-history.js'
 export {
   ARCHIVE_DIR,
   STORE_FILE,

@@ -286,6 +286,12 @@ export class AlertService {
     return this.#allAlerts().find((a) => a.tenant === tenant && a.fingerprint === fingerprint)
   }
 
+  /** The rules it evaluates, as configured (Prometheus' `/api/v1/rules` lists them). */
+  rules(): Pick<AlertServiceSettings, 'ruleFiles' | 'anomalyRules' | 'ruleIntervalMs'> {
+    const { ruleFiles, anomalyRules, ruleIntervalMs } = this.#s
+    return { ruleFiles, anomalyRules, ruleIntervalMs }
+  }
+
   status(): AlertServiceStatus {
     return {
       evaluations: this.#evaluations,

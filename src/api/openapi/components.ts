@@ -1,3 +1,4 @@
+import { alertSchemas } from './alert-schemas.js'
 import { anomalySchemas } from './anomaly-schemas.js'
 import type {
   Components,
@@ -525,6 +526,7 @@ const schemas: Readonly<Record<string, JsonSchema>> = {
   EngineStatus: engineStatus,
   StoreStatus: storeStatus,
   ...anomalySchemas,
+  ...alertSchemas,
 }
 
 const parameters: Readonly<Record<string, Parameter>> = {

@@ -1,6 +1,7 @@
+import { alertPaths } from './alert-paths.js'
 import { anomalyPaths } from './anomaly-paths.js'
 import { components } from './components.js'
-import type { OpenApiDocument, PathItem } from './openapi-types.js'
+import type { OpenApiDocument, PathItem, Tag } from './openapi-types.js'
 import { promqlPaths } from './promql-paths.js'
 import { statusPaths } from './status-paths.js'
 import { telemetryPaths } from './telemetry-paths.js'
@@ -13,11 +14,17 @@ export interface OpenApiOptions {
    * enabled. Default true.
    */
   readonly queryApi?: boolean
+  /**
+   * Whether the alerting endpoints (`/api/v1/alerts`, its history and acknowledgements,
+   * `/api/v1/silences`) are served: they are when the alerting service runs. Default false.
+   */
+  readonly alertApi?: boolean
 }
 
 /**
- * The OpenAPI 3.1 description of the API listener: health, metrics, status, and (with the store) the
- * PromQL, logs, traces and anomalies query endpoints. Not the ingest listener. Kept in step with the routes the
+ * The OpenAPI 3.1 description of the API listener: health, metrics, status, (with the store) the
+ * PromQL, logs, traces and anomalies query endpoints, and (with alerting) alerts and silences. Not the
+ * ingest listener. Kept in step with the routes the
  * app registers by `src/pipeline/openapi.test.ts`, both ways.
  *
  * Example:
@@ -28,6 +35,14 @@ export interface OpenApiOptions {
 export function openapiDocument(options: OpenApiOptions): OpenApiDocument {
   const paths: Record<string, PathItem> = { ...statusPaths }
   if (options.queryApi ?? true) Object.assign(paths, promqlPaths, telemetryPaths, anomalyPaths)
+  const alertTags: Tag[] = []
+  if (options.alertApi ?? false) {
+    Object.assign(paths, alertPaths)
+    alertTags.push(
+      { name: 'alerts', description: "Alerts of the tenant's rules, their state changes, acknowledgements." },
+      { name: 'silences', description: "Silences, in Alertmanager's v2 shapes." },
+    )
+  }
   return {
     openapi: '3.1.0',
     info: {
@@ -51,6 +66,7 @@ export function openapiDocument(options: OpenApiOptions): OpenApiDocument {
       { name: 'logs', description: 'Log search.' },
       { name: 'traces', description: 'Trace search and trace trees.' },
       { name: 'anomalies', description: "The detectors' scored points on the engine's results." },
+      ...alertTags,
       { name: 'meta', description: 'This description.' },
     ],
     paths,

@@ -51,6 +51,26 @@ describe('openapiDocument', () => {
     new ResponseValidator(doc).compileAll()
   })
 
+  test('with the alerting API it adds the alert and silence operations, valid and consistent', () => {
+    const withAlerts = openapiDocument({ version: '1.2.3', alertApi: true })
+    assert.deepEqual(openapiSchemaErrors(withAlerts), [])
+    assert.deepEqual(structuralProblems(withAlerts), [])
+    new ResponseValidator(withAlerts).compileAll()
+    const added = operationsOf(withAlerts)
+      .map((o) => `${o.method} ${o.path}`)
+      .filter((op) => !operationsOf(doc).some((o) => `${o.method} ${o.path}` === op))
+    assert.deepEqual(added, [
+      'GET /api/v1/alerts',
+      'GET /api/v1/alerts/history',
+      'POST /api/v1/alerts/{fingerprint}/ack',
+      'DELETE /api/v1/alerts/{fingerprint}/ack',
+      'GET /api/v1/silences',
+      'POST /api/v1/silences',
+      'GET /api/v1/silences/{id}',
+      'DELETE /api/v1/silences/{id}',
+    ])
+  })
+
   test('without the query API it keeps the operational endpoints only', () => {
     const ops = operationsOf(openapiDocument({ version: '1.2.3', queryApi: false })).map(
       (o) => `${o.method} ${o.path}`,

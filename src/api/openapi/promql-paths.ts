@@ -271,15 +271,91 @@ const metadataData: JsonSchema = {
   maxProperties: 0,
 }
 
+const stringMap: JsonSchema = { type: 'object', additionalProperties: { type: 'string' } }
+const rfc3339: JsonSchema = { type: 'string', format: 'date-time' }
+
 const rulesData: JsonSchema = {
   type: 'object',
   required: ['groups'],
   properties: {
     groups: {
       type: 'array',
-      description: 'Rule groups: always empty, as Vigil evaluates no Prometheus rules.',
-      items: { type: 'object' },
-      maxItems: 0,
+      description:
+        "The tenant's alerting rules (its rule files' groups, then the group `anomaly` of the anomaly rules) " +
+        'with their pending and firing alerts, in the shape of Prometheus 2.42. Recording rules are not ' +
+        'evaluated, so never listed; a group left without rules by `type` is left out.',
+      items: {
+        type: 'object',
+        required: ['name', 'file', 'rules', 'interval', 'limit', 'evaluationTime', 'lastEvaluation'],
+        properties: {
+          name: { type: 'string' },
+          file: {
+            type: 'string',
+            description: 'The rule file; `vigil:alerting.anomalyRules` for the anomaly rules.',
+          },
+          interval: { type: 'number', description: 'Seconds.' },
+          limit: { type: 'integer' },
+          evaluationTime: { type: 'number' },
+          lastEvaluation: rfc3339,
+          rules: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: [
+                'type',
+                'state',
+                'name',
+                'query',
+                'duration',
+                'keepFiringFor',
+                'labels',
+                'annotations',
+                'alerts',
+                'health',
+                'evaluationTime',
+                'lastEvaluation',
+              ],
+              properties: {
+                type: { const: 'alerting' },
+                state: { type: 'string', enum: ['pending', 'firing', 'inactive'] },
+                name: { type: 'string' },
+                query: {
+                  type: 'string',
+                  description:
+                    'The PromQL expression; for an anomaly rule its series selector (and minimum score).',
+                },
+                duration: { type: 'number', description: '`for`, in seconds.' },
+                keepFiringFor: { type: 'number', description: 'Seconds.' },
+                labels: stringMap,
+                annotations: stringMap,
+                alerts: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['labels', 'annotations', 'state', 'activeAt', 'value'],
+                    properties: {
+                      labels: stringMap,
+                      annotations: stringMap,
+                      state: { type: 'string', enum: ['pending', 'firing'] },
+                      activeAt: rfc3339,
+                      keepFiringSince: rfc3339,
+                      value: { type: 'string', description: "Go's `%e` of the value: `9.9e-01`, `NaN`." },
+                    },
+                  },
+                },
+                health: {
+                  type: 'string',
+                  enum: ['ok', 'err', 'unknown'],
+                  description: '`unknown`: Vigil does not report per-rule evaluation results here.',
+                },
+                lastError: { type: 'string' },
+                evaluationTime: { type: 'number' },
+                lastEvaluation: rfc3339,
+              },
+            },
+          },
+        },
+      },
     },
   },
 }
@@ -391,11 +467,12 @@ export const promqlPaths: Readonly<Record<string, PathItem>> = {
     operationId: 'listRules',
     summary: 'Recording and alerting rules',
     description:
-      'Always no groups: Vigil evaluates no Prometheus rules. Grafana reads it for recording rules when a ' +
-      'data source loads; `type` must be `alert`, `record` or empty, as in Prometheus.',
+      "The tenant's alerting rules and their alerts, when alerting runs (otherwise no groups). Grafana reads " +
+      'it when a data source loads and for its alert list; `type` must be `alert`, `record` or empty, as in ' +
+      'Prometheus.',
     fields: [field.ruleType],
     data: rulesData,
-    dataDescription: 'No rule groups.',
+    dataDescription: 'The rule groups.',
     evaluates: false,
   }),
   '/api/v1/status/buildinfo': getOnly({

@@ -4,6 +4,7 @@ export {
   QueryRequestError,
   promErrorOf,
   promErrorTypes,
+  readBody,
   readQueryParams,
   sendPromError,
   sendPromSuccess,

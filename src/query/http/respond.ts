@@ -135,8 +135,11 @@ function tooLarge(maxBytes: number, size: number): QueryRequestError {
   )
 }
 
-/** The whole body, refused (413) as soon as it is known to pass `maxBytes`. */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/**
+ * The whole body, refused (QueryRequestError 413) as soon as it is known to pass `maxBytes`; 400
+ * when it cannot be read. Checks nothing else (the caller checks the content type).
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0)
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge(maxBytes, declared))
   return new Promise((resolve, reject) => {

@@ -183,6 +183,28 @@ export const MIGRATIONS: readonly Migration[] = [
         row_index INTEGER NOT NULL)`,
     ],
   },
+  {
+    version: 6,
+    description: 'alert history',
+    statements: [
+      // One row per state change of an alert (src/alert AlertStateChange), identified by (tenant,
+      // fingerprint, to_state, at_ms): the writer skips a change already stored (a restarted process
+      // reports recent changes again). `at_ms` is the change's time (event time for anomaly rules,
+      // processing time for Prometheus rules), the column retention and queries use. No index, like
+      // the other tables: see tables/alert-history.ts.
+      `CREATE TABLE alert_history (
+        tenant VARCHAR NOT NULL,
+        fingerprint VARCHAR NOT NULL,
+        rule_name VARCHAR NOT NULL,
+        rule_kind VARCHAR NOT NULL,
+        from_state VARCHAR NOT NULL,
+        to_state VARCHAR NOT NULL,
+        at_ms BIGINT NOT NULL,
+        value DOUBLE NOT NULL,
+        labels MAP(VARCHAR, VARCHAR) NOT NULL,
+        annotations MAP(VARCHAR, VARCHAR) NOT NULL)`,
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { ManualClock } from '../../core/testing/manual-clock.js'
+import { ALERT_HISTORY_COLUMN_TYPES } from '../tables/alert-history.js'
 import { ANOMALY_COLUMN_TYPES } from '../tables/anomaly-table.js'
 import { LOG_COLUMN_TYPES, SPAN_COLUMN_TYPES } from '../tables/telemetry-tables.js'
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js'
@@ -23,6 +24,7 @@ test('a new store is migrated to the latest schema; reopening applies nothing; a
     assert.deepEqual(
       tables.getRows().map((r) => r[0]),
       [
+        'alert_history',
         'anomalies',
         'archive_parts',
         'archive_restores',
@@ -92,13 +94,14 @@ test('a failing migration rolls back whole and names itself', async () => {
   }
 })
 
-test("the log, span and anomaly writers' column types are the tables' (migration DDL and writers agree)", async () => {
+test("the log, span, anomaly and alert history writers' column types are the tables' (migration DDL and writers agree)", async () => {
   const db = await StoreDatabase.open(':memory:', { clock })
   try {
     for (const [table, types] of [
       ['logs', LOG_COLUMN_TYPES],
       ['spans', SPAN_COLUMN_TYPES],
       ['anomalies', ANOMALY_COLUMN_TYPES],
+      ['alert_history', ALERT_HISTORY_COLUMN_TYPES],
     ] as const) {
       const reader = await db.connection.runAndReadAll(
         `SELECT data_type FROM information_schema.columns WHERE table_name = '${table}' ORDER BY ordinal_position`,

@@ -22,7 +22,7 @@ export function retentionFor(policy: RetentionPolicy, tenant: string, table: str
 }
 
 /**
- * The fixed tables (raw telemetry and anomalies) and the column their age is measured by; result
+ * The fixed tables (raw telemetry, anomalies, alert history) and the column their age is measured by; result
  * tables (one per job and window size) use `window_start_ms`.
  */
 const FIXED_TABLES: readonly (readonly [string, string])[] = [
@@ -30,6 +30,7 @@ const FIXED_TABLES: readonly (readonly [string, string])[] = [
   ['logs', 'time_ms'],
   ['spans', 'start_ms'],
   ['anomalies', 'time_ms'],
+  ['alert_history', 'at_ms'],
 ]
 
 export interface RetentionReport {

@@ -9,6 +9,7 @@ import type { SeriesSource } from '../eval/value.js'
 import { formatQueryData } from '../format.js'
 import { PromQLParseError, parsePromQL } from '../parse.js'
 import { PromApiError } from './prom-api-error.js'
+import type { PromRuleGroup } from './prom-rules.js'
 import { MAX_TIME_MS, MIN_TIME_MS, parsePromDuration, parsePromTime, timeParam } from './params.js'
 
 export interface PromQueryLimits {
@@ -51,6 +52,11 @@ export interface PromQueryDeps {
   readonly catalog: SeriesCatalog
   readonly clock: Clock
   readonly limits: PromQueryLimits
+  /**
+   * The tenant's alerting rules and their alerts for `/api/v1/rules` (src/alert/http
+   * `prometheusRuleGroups`); absent: no rules.
+   */
+  readonly ruleGroups?: (tenant: string) => readonly PromRuleGroup[]
 }
 
 /** The JSON text of a whole answer, and its HTTP status. */
@@ -225,15 +231,18 @@ export class PromQueryService {
   }
 
   /**
-   * GET /api/v1/rules: Vigil evaluates no Prometheus recording or alerting rules, so there are no
-   * groups; `type` is checked as Prometheus checks it (`alert`, `record` or empty).
+   * GET /api/v1/rules: the tenant's alerting rules and their pending and firing alerts, from
+   * `ruleGroups` (none without it). Vigil evaluates no recording rules, so `type=record` answers no
+   * groups; `type` is checked as Prometheus checks it (`alert`, `record` or empty). A group left
+   * without rules by `type` is left out.
    */
-  rules(_tenant: string, params: URLSearchParams): Promise<PromAnswer> {
+  rules(tenant: string, params: URLSearchParams): Promise<PromAnswer> {
     return answer(async () => {
       const type = (params.get('type') ?? '').toLowerCase()
       if (type !== '' && type !== 'alert' && type !== 'record')
         throw PromApiError.param('type', `not supported value ${JSON.stringify(type)}`)
-      return success('{"groups":[]}')
+      const groups = type === 'record' ? [] : (this.#d.ruleGroups?.(tenant) ?? [])
+      return success(JSON.stringify({ groups }))
     })
   }
 
