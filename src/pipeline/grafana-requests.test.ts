@@ -256,7 +256,12 @@ describe("Grafana's Prometheus data source against Vigil", () => {
     })
     const exemplars = await send('GET', `/api/v1/query_exemplars?${probe}`)
     assert.deepEqual(ok(exemplars), [])
-    assert.deepEqual(ok(await send('GET', '/api/v1/rules')), { groups: [] })
+    // Grafana keeps the recording rules of the groups: Vigil has alerting rules only (the default
+    // anomaly rule here), and none when asked for recording rules.
+    const rules = ok(await send('GET', '/api/v1/rules')) as { groups: { rules: { type: string }[] }[] }
+    assert.ok(rules.groups.length > 0)
+    assert.ok(rules.groups.every((g) => g.rules.every((r) => r.type === 'alerting')))
+    assert.deepEqual(ok(await send('GET', '/api/v1/rules?type=record')), { groups: [] })
   })
 
   // language_provider.ts start(): metric names (label values of __name__), loadMetricsMetadata()
