@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import { collectDefaultMetrics, Registry } from 'prom-client'
 import { createAlertService } from '../alert/index.js'
-import type { AlertService } from '../alert/index.js'
+import type { AlertService, Silence } from '../alert/index.js'
 import { alertRoutes, prometheusRuleGroups } from '../alert/http/index.js'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { MemoryDeliveryLog, Notifier, realSleep } from '../notify/index.js'
@@ -30,7 +30,9 @@ import {
   STORE_FILE,
   StoreDatabase,
   StoreSink,
+  loadSilences,
   retentionPolicy,
+  saveSilences,
   writeAlertHistory,
 } from '../store/index.js'
 import type { StoreSource } from '../store/index.js'
@@ -61,6 +63,8 @@ export interface AllInOneSettings {
 const STORE_DRAIN_MS = 10_000
 /** How long a stop waits for queued notifications to be delivered. */
 const NOTIFY_DRAIN_MS = 5_000
+/** Silences expired longer ago than this are not brought back on start (Alertmanager keeps them a day too). */
+const SILENCE_RETENTION_MS = 24 * 3_600_000
 
 type State = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped'
 
@@ -102,6 +106,9 @@ export class AllInOne {
   #alerting: AlertService | undefined
   /** The alerting service's connection for the alert history (one writer, its own connection). */
   #historyConnection: DuckDBConnection | undefined
+  /** Silences' own connection: API writes (in transactions) never interleave with history writes. */
+  #silenceConnection: DuckDBConnection | undefined
+  #silenceWrites: Promise<void> = Promise.resolve()
   #self: SelfMonitoring | undefined
   #notifier: Notifier | undefined
   /** Every notification's outcome (delivered, failed, dropped), the newest 10,000. */
@@ -250,6 +257,11 @@ export class AllInOne {
             ? []
             : alertRoutes({
                 service: this.#alerting,
+                ...(this.#silenceConnection === undefined
+                  ? {}
+                  : {
+                      persistSilences: (changed) => this.#persistSilences(changed),
+                    }),
                 ...(store === undefined ? {} : { db: store.db }),
                 auth,
                 clock: this.#settings.clock ?? systemClock,
@@ -289,6 +301,8 @@ export class AllInOne {
     const alerting = this.#alerting
     const historyConnection = this.#historyConnection
     this.#historyConnection = undefined
+    const silenceConnection = this.#silenceConnection
+    this.#silenceConnection = undefined
     const notifier = this.#notifier
     const self = this.#self
     this.#self = undefined
@@ -305,6 +319,7 @@ export class AllInOne {
       () => api?.shutdown(),
       () => alerting?.stop(),
       () => historyConnection?.closeSync(),
+      () => silenceConnection?.closeSync(),
       () => notifier?.shutdown(AbortSignal.timeout(NOTIFY_DRAIN_MS)),
       () => ingest?.shutdown(),
       () => engine?.shutdown(),
@@ -322,6 +337,15 @@ export class AllInOne {
       }
     }
     if (firstError !== undefined) throw firstError
+  }
+
+  /** Saves changed silences, one transaction at a time on the silences' connection. */
+  #persistSilences(changed: readonly Silence[]): Promise<void> {
+    const connection = this.#silenceConnection
+    if (connection === undefined) return Promise.resolve()
+    const next = this.#silenceWrites.then(() => saveSilences(connection, changed))
+    this.#silenceWrites = next.catch(() => undefined)
+    return next
   }
 
   /** The store's PromQL engine (the query API and alert rules use it); scoped per tenant by the caller. */
@@ -398,6 +422,8 @@ export class AllInOne {
     const db = this.#store?.db
     const history = db === undefined ? undefined : await db.connect()
     this.#historyConnection = history
+    const silenceConnection = db === undefined ? undefined : await db.connect()
+    this.#silenceConnection = silenceConnection
     const alerting = await createAlertService(this.#config.alerting, {
       clock,
       log: this.#log!,
@@ -435,6 +461,12 @@ export class AllInOne {
         : {}),
     })
     this.#alerting = alerting
+    if (silenceConnection !== undefined) {
+      // Silences survive restarts: those not expired for more than a day come back as they were.
+      for (const silence of await loadSilences(silenceConnection, clock.nowMs() - SILENCE_RETENTION_MS)) {
+        alerting.silences.restore(silence as Silence)
+      }
+    }
     await alerting.start(this.#config.alerting.evaluationInterval)
     logger.info(
       {

@@ -6,6 +6,8 @@ export { StoreSink, storeSourceKinds } from './sink/store-sink.js'
 export type { StoreSinkSettings, StoreSinkStatus, StoreSource, StoreSourceKind } from './sink/store-sink.js'
 export { resultTableName, sizeLabel } from './tables/result-tables.js'
 export { queryAlertHistory, writeAlertHistory } from './tables/alert-history.js'
+export { loadSilences, saveSilences } from './tables/silence-table.js'
+export type { StoredSilence } from './tables/silence-table.js'
 export type {
   AlertHistoryChange,
   AlertHistoryCursor,

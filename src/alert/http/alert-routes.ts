@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import type { Route } from '../../api/index.js'
+import type { Silence } from '../routing/silences.js'
 import type { Authenticator } from '../../auth/index.js'
 import type { Clock } from '../../core/index.js'
 import { withTimeout } from '../../query/sql/index.js'
@@ -30,6 +31,8 @@ export interface AlertRouteDeps {
   }
   /** Where unexpected failures (answered 500 `internal`) are logged. */
   readonly logger: Logger
+  /** Makes created and expired silences durable before the API answers (the store's `silences`). */
+  readonly persistSilences?: (changed: readonly Silence[]) => Promise<void>
 }
 
 const HISTORY_HINT = 'narrow the query: a shorter time range (start/end), a fingerprint, or a smaller limit'

@@ -25,11 +25,16 @@ export function silenceRoutes(
     readonly auth: Authenticator
     readonly clock: Clock
     readonly logger: Logger
+    /** Makes changed silences durable (the store); the answer waits for it, so an ack means kept. */
+    readonly persistSilences?: (changed: readonly Silence[]) => Promise<void>
   },
   maxBodyBytes: number,
 ): Route[] {
   const { silences } = deps.service
   const { clock } = deps
+  const persist = async (changed: readonly Silence[]): Promise<void> => {
+    await deps.persistSilences?.(changed)
+  }
   return [
     alertApiRoute(deps, 'GET', '/api/v1/silences', 'query', ({ tenant }) => {
       const now = clock.nowMs()
@@ -43,7 +48,9 @@ export function silenceRoutes(
         return noSilence(body.replaces)
       }
       const silence = silences.add(tenant, body.input, now)
-      if (body.replaces !== undefined) silences.expire(tenant, body.replaces, now)
+      const changed = [silence]
+      if (body.replaces !== undefined) changed.push(silences.expire(tenant, body.replaces, now))
+      await persist(changed)
       return { data: { silenceID: silence.id } }
     }),
     alertApiRoute(deps, 'GET', '/api/v1/silences/:id', 'query', ({ tenant, params }) => {
@@ -51,11 +58,13 @@ export function silenceRoutes(
       const silence = silences.get(tenant, id)
       return silence === undefined ? noSilence(id) : { data: silenceJson(silence, clock.nowMs()) }
     }),
-    alertApiRoute(deps, 'DELETE', '/api/v1/silences/:id', 'admin', ({ tenant, params }) => {
+    alertApiRoute(deps, 'DELETE', '/api/v1/silences/:id', 'admin', async ({ tenant, params }) => {
       const id = params.id ?? ''
       if (silences.get(tenant, id) === undefined) return noSilence(id)
       const now = clock.nowMs()
-      return { data: silenceJson(silences.expire(tenant, id, now), now) }
+      const expired = silences.expire(tenant, id, now)
+      await persist([expired])
+      return { data: silenceJson(expired, now) }
     }),
   ]
 }

@@ -87,6 +87,15 @@ export class Silences {
     return silence
   }
 
+  /**
+   * Puts back a silence kept by the store (after a restart), as it was: same id and times. Its
+   * matchers are compiled again; one that no longer parses is refused (a PipelineError).
+   */
+  restore(silence: Silence): void {
+    const matchers = silence.matchers.map(compileMatcher)
+    this.#tenant(silence.tenant).set(silence.id, { silence, matchers })
+  }
+
   /** Ends a silence now (a pending one never starts). Expiring an expired silence changes nothing. */
   expire(tenant: string, id: string, nowMs: number): Silence {
     const entry = this.#byTenant.get(tenant)?.get(id)

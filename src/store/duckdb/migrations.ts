@@ -205,6 +205,24 @@ export const MIGRATIONS: readonly Migration[] = [
         annotations MAP(VARCHAR, VARCHAR) NOT NULL)`,
     ],
   },
+  {
+    version: 7,
+    description: 'silences',
+    statements: [
+      // The alerting service's silences (src/alert Silence), one row per (tenant, id), replaced on
+      // each change, so they survive a restart; matchers as JSON text. A handful of rows per tenant.
+      `CREATE TABLE silences (
+        tenant VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        matchers VARCHAR NOT NULL,
+        starts_at_ms BIGINT NOT NULL,
+        ends_at_ms BIGINT NOT NULL,
+        created_by VARCHAR NOT NULL,
+        comment VARCHAR NOT NULL,
+        updated_at_ms BIGINT NOT NULL,
+        PRIMARY KEY (tenant, id))`,
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

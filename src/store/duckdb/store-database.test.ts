@@ -33,6 +33,7 @@ test('a new store is migrated to the latest schema; reopening applies nothing; a
         'samples',
         'schema_version',
         'series',
+        'silences',
         'spans',
         'store_drops',
         'store_ledger',
