@@ -447,6 +447,8 @@ export class AllInOne {
           }),
       onError: (err, what) => logger.error({ err }, `Alerting: ${what} failed.`),
       onWarning: (message) => logger.warn(message),
+      // Alertmanagers keep their own state: they get every alert again each minute, as from Prometheus.
+      resendTo: this.#config.notify.receivers.filter((r) => r.kind === 'alertmanager').map((r) => r.name),
       // The self-monitoring rules, on the self tenant's data (docs/self-monitoring.md).
       ...(this.#config.selfMonitoring.enabled && promql !== undefined
         ? {

@@ -52,10 +52,22 @@ test('selected series at or above minScore become candidates from their first an
 
 test('a point below the threshold ends the run; the next run starts again', () => {
   const rule = new AnomalyRule(spec, settings)
-  rule.observe([obs(latency, T0, 0.95), obs(latency, T0 + 10_000, 0.2)])
+  rule.observe([obs(latency, T0, 0.95)])
+  assert.equal(rule.candidates('acme', T0).length, 1)
+  rule.observe([obs(latency, T0 + 10_000, 0.2)])
   assert.deepEqual(rule.candidates('acme', T0 + 10_000), [])
   rule.observe([obs(latency, T0 + 20_000, 0.97)])
   assert.equal(rule.candidates('acme', T0 + 20_000)[0]!.activeSinceMs, T0 + 20_000)
+})
+
+test('a one-point anomaly whose next point arrives in the same batch is a candidate once', () => {
+  const rule = new AnomalyRule(spec, settings)
+  rule.observe([obs(latency, T0, 0.95), obs(latency, T0 + 10_000, 0.2)])
+  const once = rule.candidates('acme', T0 + 10_000)
+  assert.equal(once.length, 1)
+  assert.equal(once[0]!.activeSinceMs, T0)
+  assert.deepEqual(rule.candidates('acme', T0 + 20_000), [])
+  assert.equal(rule.trackedSeries, 0)
 })
 
 test('a series silent for staleAfterMs stops alerting and is forgotten', () => {

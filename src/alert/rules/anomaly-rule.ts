@@ -46,6 +46,10 @@ interface SeriesState {
   readonly activeSinceMs: number
   lastMs: number
   score: number
+  /** `candidates` has seen it at least once. */
+  evaluated: boolean
+  /** The condition cleared before any evaluation saw it: it is a candidate once, then forgotten. */
+  cleared: boolean
 }
 
 /**
@@ -119,10 +123,17 @@ export class AnomalyRule {
         continue
       }
       if (!hit) {
-        if (state !== undefined) this.#delete(o.tenant, key)
+        if (state === undefined) continue
+        // A short anomaly whose next point arrived in the same batch still counts once.
+        if (state.evaluated) this.#delete(o.tenant, key)
+        else state.cleared = true
         continue
       }
       if (state !== undefined) {
+        if (state.cleared) {
+          // Anomalous again before any evaluation: one run, as if it never cleared.
+          state.cleared = false
+        }
         state.lastMs = o.timeMs
         state.score = o.score
         continue
@@ -135,7 +146,14 @@ export class AnomalyRule {
         tenant = new Map()
         this.#series.set(o.tenant, tenant)
       }
-      tenant.set(key, { labels: o.labels, activeSinceMs: o.timeMs, lastMs: o.timeMs, score: o.score })
+      tenant.set(key, {
+        labels: o.labels,
+        activeSinceMs: o.timeMs,
+        lastMs: o.timeMs,
+        score: o.score,
+        evaluated: false,
+        cleared: false,
+      })
       this.#count++
     }
   }
@@ -147,11 +165,15 @@ export class AnomalyRule {
     const out: AlertCandidate[] = []
     const seen = new Set<string>()
     for (const [key, s] of series) {
-      if (evalTimeMs - s.lastMs > this.#staleAfterMs) {
+      // Stale only once an evaluation has seen it: a series whose partition lags the tenant's
+      // newest event time still gets its anomaly evaluated once.
+      if (evalTimeMs - s.lastMs > this.#staleAfterMs && s.evaluated) {
         this.#delete(tenant, key)
         continue
       }
       const candidate = this.#candidate(s)
+      s.evaluated = true
+      if (s.cleared) this.#delete(tenant, key)
       const id = JSON.stringify(candidate.labels)
       if (seen.has(id)) continue // rule labels made two series one alert: the first one stands
       seen.add(id)

@@ -39,8 +39,11 @@ function service(
   source: QueuedSource,
   sent: Notification[],
   history: AlertStateChange[],
+  resendTo: readonly string[] = [],
 ): AlertService {
   return new AlertService({
+    resendTo,
+    resendIntervalMs: 60_000,
     clock,
     source,
     anomalyRules: [
@@ -140,5 +143,43 @@ describe('AlertService', () => {
     source.queued.push(row('b', clock.nowMs(), true))
     await svc.tick()
     assert.equal(svc.alerts('acme').length, 1, 'the same row from the live detector alerts')
+  })
+
+  it('re-sends every unmuted alert to Alertmanager receivers each resend interval, ungrouped', async () => {
+    const clock = new ManualClock()
+    const source = new QueuedSource()
+    const sent: Notification[] = []
+    const svc = service(clock, source, sent, [], ['am'])
+    svc.silences.add(
+      'acme',
+      {
+        matchers: [{ name: 'host', type: '=', value: 'muted' }],
+        endsAtMs: clock.nowMs() + 3_600_000,
+        createdBy: 'sre',
+        comment: 'x',
+      },
+      clock.nowMs(),
+    )
+    source.queued.push(
+      row('a', clock.nowMs(), true),
+      row('b', clock.nowMs(), true),
+      row('muted', clock.nowMs(), true),
+    )
+    await svc.tick()
+    const toAm = (): Notification[] => sent.filter((n) => n.payload.receiver === 'am')
+    assert.equal(toAm().length, 1)
+    assert.deepEqual(
+      toAm()[0]!
+        .payload.alerts.map((a) => a.labels['host'])
+        .sort(),
+      ['a', 'b'],
+    )
+    clock.advance(30_000)
+    await svc.tick()
+    assert.equal(toAm().length, 1, 'not before the interval')
+    clock.advance(31_000)
+    await svc.tick()
+    assert.equal(toAm().length, 2)
+    assert.notEqual(toAm()[0]!.idempotencyKey, toAm()[1]!.idempotencyKey, 'a re-send is a new delivery')
   })
 })

@@ -14,10 +14,14 @@ import { Inhibitor } from '../routing/inhibition.js'
 import type { InhibitRule } from '../routing/inhibition.js'
 import { Muter } from '../routing/muter.js'
 import type { AlertMarks } from '../routing/muter.js'
-import type { Notification } from '../routing/notification.js'
+import { buildNotification } from '../routing/notification.js'
+import type { Notification, NotifiedAlert } from '../routing/notification.js'
 import type { RouteConfig } from '../routing/route-config.js'
 import { Silences } from '../routing/silences.js'
 import { AnomalyObservations } from './anomaly-observations.js'
+
+/** How often Alertmanager receivers get every alert again (Prometheus' resend delay is 1 min). */
+const DEFAULT_RESEND_INTERVAL_MS = 60_000
 
 /** Where the anomalies come from (the detectors' topic, see `AnomalyFeed`). */
 export interface AnomalySource {
@@ -48,6 +52,13 @@ export interface AlertServiceSettings {
   readonly externalURL: string
   /** Delivers a notification (src/notify); must not throw. */
   readonly notify: (n: Notification) => void
+  /**
+   * Receivers that keep their own alert state (Alertmanagers): every `resendIntervalMs` they get
+   * all unmuted firing and just-resolved alerts of each tenant again, ungrouped, as Prometheus
+   * re-sends to Alertmanager (which otherwise ends a firing alert after its resolve_timeout).
+   */
+  readonly resendTo?: readonly string[]
+  readonly resendIntervalMs?: number
   /** Records state changes (the store's alert history); a rejection is reported, not retried here. */
   readonly history?: (changes: readonly AlertStateChange[]) => Promise<void>
   readonly onError: (err: unknown, what: string) => void
@@ -104,6 +115,8 @@ export class AlertService {
   readonly #observations = new AnomalyObservations()
   /** Per tenant: newest anomaly event time and the processing time it was seen. */
   readonly #eventTime = new Map<string, { eventMs: number; seenAtMs: number }>()
+  #nextResendMs = 0
+  #resends = 0
   #timer: NodeJS.Timeout | undefined
   #running: Promise<void> | undefined
   #stopped = false
@@ -211,10 +224,46 @@ export class AlertService {
       this.#notifications++
       this.#s.notify(n)
     }
+    this.#resend(alerts, now)
     this.silences.prune(now)
     if (changes.length > 0) {
       this.#changes += changes.length
       await this.#s.history?.(changes).catch((err: unknown) => this.#s.onError(err, 'alert history write'))
+    }
+  }
+
+  #resend(alerts: readonly Alert[], now: number): void {
+    const receivers = this.#s.resendTo ?? []
+    if (receivers.length === 0 || now < this.#nextResendMs) return
+    this.#nextResendMs = now + (this.#s.resendIntervalMs ?? DEFAULT_RESEND_INTERVAL_MS)
+    const byTenant = new Map<string, NotifiedAlert[]>()
+    for (const alert of alerts) {
+      if (alert.state === 'pending' || this.#muter.isMuted(alert, now)) continue
+      const status = alert.state === 'firing' ? 'firing' : 'resolved'
+      const since = status === 'firing' ? (alert.firedAtMs ?? alert.activeAtMs) : (alert.resolvedAtMs ?? now)
+      let list = byTenant.get(alert.tenant)
+      if (list === undefined) byTenant.set(alert.tenant, (list = []))
+      list.push({ alert, status, sinceMs: since })
+    }
+    this.#resends++
+    for (const [tenant, list] of byTenant) {
+      for (const receiver of receivers) {
+        this.#s.notify(
+          buildNotification(
+            {
+              tenant,
+              groupKey: `{}/{tenant=${JSON.stringify(tenant)}}:resend`,
+              groupLabels: {},
+              receiver,
+              externalURL: this.#s.externalURL,
+              atMs: now,
+              repeat: this.#resends,
+              maxAlerts: 0,
+            },
+            list,
+          ),
+        )
+      }
     }
   }
 

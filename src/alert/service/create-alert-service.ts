@@ -23,6 +23,8 @@ export interface AlertServiceDeps {
   readonly onError: (err: unknown, what: string) => void
   /** Warnings while loading (skipped recording rules, …). */
   readonly onWarning: (message: string) => void
+  /** Receivers that get every alert again each minute (Alertmanagers: see `AlertServiceSettings.resendTo`). */
+  readonly resendTo?: readonly string[]
   /** Rule files shipped with Vigil (e.g. the self-monitoring rules), as text: name, tenant, YAML. */
   readonly builtInRuleFiles?: readonly {
     readonly name: string
@@ -91,6 +93,7 @@ export async function createAlertService(
     maxAlertsPerTenant: config.maxAlertsPerTenant,
     externalURL: config.externalURL,
     notify: deps.notify,
+    ...(deps.resendTo === undefined ? {} : { resendTo: deps.resendTo }),
     ...(deps.history === undefined ? {} : { history: deps.history }),
     onError: deps.onError,
   })
