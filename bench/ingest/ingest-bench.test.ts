@@ -46,7 +46,8 @@ test('npm run bench -- ingest --quick completes, prints its table and writes onl
       result.stdout,
       /Goal ≥ 1,000,000 samples\/s sustained, fsync=interval: remote_write\/1k [\d,]+ \((met|NOT met)/,
     )
-    assert.match(result.stdout, /vigil\/otlp_logs: 4 → [\d,]+, 8 → [\d,]+; chose (4|8)/)
+    // A probe on a loaded machine may see no acknowledged record in its 0.25 s (printed 0.000).
+    assert.match(result.stdout, /vigil\/otlp_logs: 4 → [\d.,]+, 8 → [\d.,]+; chose (4|8)/)
     const written = await readFile(docs, 'utf8')
     assert.ok(written.includes('Hand-written note.') && written.includes(other), written)
     assert.match(
