@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { ReferenceAlertmanager, alertmanagerSkipReason } from '../notify/testing/reference-alertmanager.js'
 import { IngestApp } from './testing/ingest-app.js'
+import { otlpGauge } from './testing/otlp-gauge.js'
 
 /**
  * End to end against a real Alertmanager (Debian's prometheus-alertmanager on 127.0.0.1): a metric
@@ -11,26 +12,6 @@ import { IngestApp } from './testing/ingest-app.js'
 const T0 = 1_700_000_000_000
 const WINDOWS = 520
 const SPIKE = 500
-
-function gauge(points: readonly (readonly [number, number])[]): string {
-  return JSON.stringify({
-    resourceMetrics: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
-        scopeMetrics: [
-          {
-            metrics: [
-              {
-                name: 'queue_depth',
-                gauge: { dataPoints: points.map(([t, v]) => ({ timeUnixNano: `${t}000000`, asDouble: v })) },
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  })
-}
 
 const skip = alertmanagerSkipReason()
 let am: ReferenceAlertmanager | undefined
@@ -67,7 +48,9 @@ test(
       for (let i = from; i < Math.min(from + 100, WINDOWS + 1); i++) {
         points.push([T0 + i * 10_000 + 5_000, i === SPIKE ? 400 : 40 + ((i * 7) % 7)])
       }
-      const res = await app.post('/v1/metrics', gauge(points), { 'content-type': 'application/json' })
+      const res = await app.post('/v1/metrics', otlpGauge('checkout', points), {
+        'content-type': 'application/json',
+      })
       assert.equal(res.status, 200, await res.text())
     }
     let shown: { labels: Record<string, string>; status: { state: string } }[] = []

@@ -3,31 +3,12 @@ import { after, before, test } from 'node:test'
 import { decodeAnomalyBatch } from '../core/batch/index.js'
 import type { AnomalyRow } from '../core/batch/index.js'
 import { IngestApp } from './testing/ingest-app.js'
+import { otlpGauge } from './testing/otlp-gauge.js'
 import { readTopic } from './testing/read-topic.js'
 
 const T0 = 1_700_000_000_000 // a 10 s window boundary
 const WINDOWS = 700
 const SPIKE = 600
-
-function gauge(points: readonly (readonly [number, number])[]): string {
-  return JSON.stringify({
-    resourceMetrics: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
-        scopeMetrics: [
-          {
-            metrics: [
-              {
-                name: 'queue_depth',
-                gauge: { dataPoints: points.map(([t, v]) => ({ timeUnixNano: `${t}000000`, asDouble: v })) },
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  })
-}
 
 let app: IngestApp
 before(async () => {
@@ -63,7 +44,9 @@ test('the detectors score every closed window of a series; a spike becomes one a
     const points: [number, number][] = []
     for (let i = from; i < to; i++)
       points.push([T0 + i * 10_000 + 5_000, i === SPIKE ? 400 : 40 + ((i * 7) % 7)])
-    const res = await app.post('/v1/metrics', gauge(points), { 'content-type': 'application/json' })
+    const res = await app.post('/v1/metrics', otlpGauge('checkout', points), {
+      'content-type': 'application/json',
+    })
     assert.equal(res.status, 200, await res.text())
   }
   const scored = async (): Promise<number> => {

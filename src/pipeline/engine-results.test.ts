@@ -6,31 +6,10 @@ import { systemClock } from '../core/index.js'
 import type { ResultRow } from '../core/batch/index.js'
 import { STORE_FILE, StoreDatabase } from '../store/index.js'
 import { IngestApp } from './testing/ingest-app.js'
+import { otlpGauge } from './testing/otlp-gauge.js'
 import { readTopic } from './testing/read-topic.js'
 
 const T0 = 1_700_000_000_000 // a 10 s window boundary
-
-function gauge(service: string, points: readonly (readonly [number, number])[]): string {
-  return JSON.stringify({
-    resourceMetrics: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-        scopeMetrics: [
-          {
-            metrics: [
-              {
-                name: 'queue_depth',
-                gauge: {
-                  dataPoints: points.map(([t, v]) => ({ timeUnixNano: `${t}000000`, asDouble: v })),
-                },
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  })
-}
 
 interface TaskView {
   job: string
@@ -82,7 +61,9 @@ after(() => app.dispose())
 
 test('metrics sent to ingest come out of the rollup job as revisioned results, retries and late data included', async () => {
   const send = async (service: string, points: readonly (readonly [number, number])[]): Promise<void> => {
-    const res = await app.post('/v1/metrics', gauge(service, points), { 'content-type': 'application/json' })
+    const res = await app.post('/v1/metrics', otlpGauge(service, points), {
+      'content-type': 'application/json',
+    })
     assert.equal(res.status, 200, await res.text())
   }
   const first: [number, number][] = [

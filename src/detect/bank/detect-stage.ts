@@ -50,6 +50,7 @@ export class DetectStage {
   readonly bank: SeriesBank
   readonly #detector: PointDetector
   readonly #out = new DetectorOutput()
+  readonly #groups = new Map<string, Map<string, string>>()
   readonly #base: number
 
   constructor(
@@ -95,7 +96,7 @@ export class DetectStage {
     counts: DetectStageCounts,
   ): void {
     const bank = this.bank
-    const slot = bank.slot(row.tenant + SEP + feature, row.key, row.windowEnd)
+    const slot = bank.slot(this.#group(row.tenant, feature), row.key, row.windowEnd)
     if (slot < 0) {
       counts.refused++
       return
@@ -135,6 +136,15 @@ export class DetectStage {
       changePoint: o.changePoint,
       detectedAtMs: nowMs,
     })
+  }
+
+  /** The bank group of (tenant, feature), built once per pair rather than once per row. */
+  #group(tenant: string, feature: string): string {
+    let byFeature = this.#groups.get(tenant)
+    if (byFeature === undefined) this.#groups.set(tenant, (byFeature = new Map()))
+    let group = byFeature.get(feature)
+    if (group === undefined) byFeature.set(feature, (group = tenant + SEP + feature))
+    return group
   }
 
   /** Forgets series idle since before `watermarkMs − idleTtlMs`; returns how many. */
